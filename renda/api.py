@@ -1,0 +1,92 @@
+"""The JSON API at /api/v1/: one NinjaAPI, routers per app, one error format.
+
+Errors are always {"error": "<code>", "detail": "<human message>"} with 400/401/403/404/409/422.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from renda.accounts.api import router as accounts_router
+from renda.accounts.auth import BearerTokenAuth, SessionAuth
+from renda.calendar.api import router as calendar_router
+from renda.errors import DomainError
+from renda.notifications.api import router as notifications_router
+
+api = NinjaAPI(
+    title="Renda API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=[BearerTokenAuth(), SessionAuth()],
+)
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+
+
+def error_response(
+    request: HttpRequest, status: int, detail: str, code: str | None = None, **extra: Any
+) -> HttpResponse:
+    body = {"error": code or STATUS_CODES.get(status, "error"), "detail": detail, **extra}
+    return api.create_response(request, body, status=status)
+
+
+def _describe_validation(errors: list[dict[str, Any]]) -> str:
+    parts = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        where = ".".join(loc) or "input"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or _("The request is not valid.")
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [{"loc": list(e.get("loc", [])), "msg": str(e.get("msg", ""))} for e in exc.errors]
+    return error_response(request, 422, _describe_validation(errors), errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, _("Sign in first: send a valid bearer token."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, str(exc.message))
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, exc.status, exc.detail, code=exc.code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, str(exc) or _("You may not do this."))
+
+
+api.add_router("", accounts_router, tags=["accounts"])
+api.add_router("/calendar", calendar_router, tags=["calendar"])
+api.add_router("/notifications", notifications_router, tags=["notifications"])

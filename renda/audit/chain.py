@@ -1,0 +1,57 @@
+"""How an audit event's hash is computed: the same function writes and verifies the chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+
+def event_content(
+    *,
+    seq: int,
+    created_at: str,
+    actor_id: int | None,
+    actor_name: str,
+    verb: str,
+    object_type_id: int | None,
+    object_id: str,
+    object_repr: str,
+    data: Any,
+    address: str | None,
+) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "created_at": created_at,
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "verb": verb,
+        "object_type_id": object_type_id,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "data": data,
+        "address": address,
+    }
+
+
+def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    """sha256(previous hash + canonical JSON of this event's content)."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def content_of(event: Any) -> dict[str, Any]:
+    return event_content(
+        seq=event.seq,
+        created_at=event.created_at.isoformat(timespec="microseconds"),
+        actor_id=event.actor_id,
+        actor_name=event.actor_name,
+        verb=event.verb,
+        object_type_id=event.object_type_id,
+        object_id=event.object_id,
+        object_repr=event.object_repr,
+        data=event.data,
+        address=event.address,
+    )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class HomeConfig(AppConfig):
+    name = "renda.home"
+    label = "home"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import home_panels  # noqa: F401  (registers the foundation's panels)

@@ -1,0 +1,154 @@
+"""The foundation's home-page panels: the inbox, the administrator's queue, and each role's
+work queue, which later features fill (their empty states say what will appear)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from renda.accounts.choices import Role
+
+from .panels import Panel, PanelItem, register
+
+
+@register()
+def inbox_panel(user: Any) -> Panel:
+    from renda.notifications.models import Notification
+
+    unread = list(
+        Notification.objects.filter(recipient=user, read_at__isnull=True).only(
+            "title", "url", "created_at"
+        )[:5]
+    )
+    return Panel(
+        key="inbox",
+        title=_("Unread notifications"),
+        empty_text=_(
+            "Nothing unread. Assignments, deadline warnings and answers will reach you here."
+        ),
+        items=[
+            PanelItem(
+                title=n.title,
+                url=n.url,
+                meta=timezone.localtime(n.created_at).strftime("%Y-%m-%d %H:%M"),
+            )
+            for n in unread
+        ],
+        more_url=reverse("notifications:inbox"),
+        more_label=_("All notifications"),
+        order=90,
+    )
+
+
+@register({Role.ADMIN})
+def admin_panel(user: Any) -> Panel:
+    from renda.accounts.models import User
+    from renda.calendar.queries import calendar_gaps
+
+    items = []
+    for year in calendar_gaps():
+        items.append(
+            PanelItem(
+                title=str(
+                    _("Enter the State Council holiday schedule for %(year)s") % {"year": year}
+                ),
+                url=reverse("calendar:year", args=[year]),
+                badge=str(_("provisional")),
+                badge_class="text-bg-warning",
+            )
+        )
+    pending = User.objects.filter(must_change_password=True, is_active=True).count()
+    if pending:
+        items.append(
+            PanelItem(
+                title=str(
+                    _("%(n)d accounts have not yet replaced their initial password")
+                    % {"n": pending}
+                ),
+                url=reverse("django-admin:accounts_user_changelist")
+                + "?must_change_password__exact=1",
+            )
+        )
+    return Panel(
+        key="admin",
+        title=_("Administration"),
+        empty_text=_("Nothing needs your attention: every year in use has its official calendar."),
+        items=items,
+        order=10,
+    )
+
+
+def _queue(key: str, title: Any, empty: Any) -> Panel:
+    return Panel(key=key, title=title, empty_text=empty, items=[], count=0, order=20)
+
+
+@register({Role.DEPUTY})
+def deputy_panel(user: Any) -> Panel:
+    return _queue(
+        "deputy",
+        _("My suggestions and duties"),
+        _(
+            "Your suggestions, answers waiting for your rating, co-signature requests and "
+            "activities to attend will appear here."
+        ),
+    )
+
+
+@register({Role.UNIT_CLERK, Role.UNIT_HEAD})
+def unit_panel(user: Any) -> Panel:
+    return _queue(
+        "unit",
+        _("Assigned to my unit"),
+        _(
+            "Suggestions and citizens' opinions assigned to your unit, with their answer "
+            "deadlines, will appear here."
+        ),
+    )
+
+
+@register({Role.DEPUTY_AFFAIRS})
+def affairs_panel(user: Any) -> Panel:
+    return _queue(
+        "affairs",
+        _("To register and assign"),
+        _(
+            "Suggestions waiting for registration and assignment, return requests and overdue "
+            "answers will appear here."
+        ),
+    )
+
+
+@register({Role.COMMITTEE, Role.LEADER, Role.GOV_SUPERVISOR})
+def supervision_panel(user: Any) -> Panel:
+    return _queue(
+        "supervision",
+        _("Under my supervision"),
+        _("Key suggestions you supervise and their progress reports will appear here."),
+    )
+
+
+@register({Role.STATION_STAFF})
+def station_panel(user: Any) -> Panel:
+    return _queue(
+        "station",
+        _("Citizens' opinions at my station"),
+        _(
+            "Opinions left by citizens at your station, waiting for triage or an answer, will "
+            "appear here, with the next reception days."
+        ),
+    )
+
+
+@register({Role.SC_MEMBER})
+def sc_panel(user: Any) -> Panel:
+    return _queue(
+        "sc",
+        _("Meetings and votes"),
+        _(
+            "Standing-committee meetings you are to attend, with their agendas and votes, will "
+            "appear here."
+        ),
+    )
