@@ -168,8 +168,14 @@ def _browser_missing_reason() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Any:
+    """The system Chromium, one per test module.
+
+    Playwright's sync API runs an asyncio loop in this thread while the browser is open, which
+    trips Django's async-safety check on every ORM call from the test; the check is lifted only
+    for as long as the browser lives (module scope, so the rest of the suite keeps it).
+    """
     reason = _browser_missing_reason()
     if reason:
         if os.environ.get("RENDA_REQUIRE_BROWSER") == "1":
@@ -179,10 +185,18 @@ def chromium() -> Any:
         pytest.skip(msg)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
