@@ -12,6 +12,16 @@ class Level(models.TextChoices):
     TOWNSHIP = "township", _("Township")
 
 
+# Higher levels first: a parent congress is always of a lower number than its children.
+LEVEL_ORDER = {
+    Level.NATIONAL: 0,
+    Level.PROVINCIAL: 1,
+    Level.CITY: 2,
+    Level.COUNTY: 3,
+    Level.TOWNSHIP: 4,
+}
+
+
 class UnitKind(models.TextChoices):
     """Kinds of handling units (承办单位)."""
 

@@ -1,3 +1,5 @@
+"""Congresses and units pages: thin views over permissions and queries."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -37,4 +39,8 @@ def congress_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
-    return render(request, "orgs/unit_detail.html", {"unit": unit, "history": history_of(unit)})
+    return render(
+        request,
+        "orgs/unit_detail.html",
+        {"unit": unit, "history": history_of(unit), "can_browse": can_browse_orgs(request.user)},
+    )
