@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from typing import Any
 
@@ -10,14 +11,33 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from .chain import chain_hash, event_content
+from .chain import chain_hash, content_of
 from .context import current_address
 from .models import AuditChainHead, AuditEvent
 
+MAX_VERB_LENGTH = AuditEvent._meta.get_field("verb").max_length or 60
+
 
 def _jsonable(data: dict[str, Any] | None) -> dict[str, Any]:
-    # Round-trip so the stored value and the hashed value are the same (dates, decimals → str).
-    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
+    """The value exactly as the database will give it back, so the hash verifies later.
+
+    Dates and decimals become strings (DjangoJSONEncoder); floats become strings too, because
+    PostgreSQL's jsonb may print a float differently from Python (1e20 → 100000000000000000000).
+    NaN and infinity are refused: neither JSON nor jsonb can hold them.
+    """
+    text = json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False, allow_nan=False)
+    return json.loads(text, parse_float=str)
+
+
+def _normalised_address(address: str | None) -> str | None:
+    """The address as the database stores it (IPv6 compressed, lower case); junk is dropped."""
+    if not address:
+        return None
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return AuditEvent._meta.get_field("address").get_prep_value(address)
 
 
 def record_event(
@@ -32,16 +52,18 @@ def record_event(
 
     The chain head row is locked (select_for_update) so concurrent appends are serialised: two
     events never share a predecessor. On SQLite the IMMEDIATE transaction mode does the same.
+    If the caller's transaction rolls back, the event and the head update roll back with it.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the action's transaction")
+    if not verb or len(verb) > MAX_VERB_LENGTH:
+        raise ValueError(f"an audit verb has 1 to {MAX_VERB_LENGTH} characters: {verb!r}")
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     actor = by if (by is not None and getattr(by, "is_authenticated", False)) else None
     object_type = ContentType.objects.get_for_model(obj) if obj is not None else None
-    now = timezone.now()
     event = AuditEvent(
         seq=head.seq + 1,
-        created_at=now,
+        created_at=timezone.now(),
         actor=actor,
         actor_name=str(actor.get_username()) if actor else "",
         verb=verb,
@@ -49,24 +71,11 @@ def record_event(
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         data=_jsonable(data),
-        address=address if address is not None else current_address.get(),
+        address=_normalised_address(address if address is not None else current_address.get()),
         prev_hash=head.hash,
     )
-    event.hash = chain_hash(
-        head.hash,
-        event_content(
-            seq=event.seq,
-            created_at=now.isoformat(timespec="microseconds"),
-            actor_id=actor.pk if actor else None,
-            actor_name=event.actor_name,
-            verb=verb,
-            object_type_id=object_type.pk if object_type else None,
-            object_id=event.object_id,
-            object_repr=event.object_repr,
-            data=event.data,
-            address=event.address,
-        ),
-    )
+    # The very function verify_chain uses: what is written is what will be checked.
+    event.hash = chain_hash(head.hash, content_of(event))
     event.save(force_insert=True)
     AuditChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
     return event

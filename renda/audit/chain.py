@@ -43,6 +43,7 @@ def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
 
 
 def content_of(event: Any) -> dict[str, Any]:
+    """What is hashed for one event: every stored field except the two hashes themselves."""
     return event_content(
         seq=event.seq,
         created_at=event.created_at.isoformat(timespec="microseconds"),

@@ -14,13 +14,9 @@ from .models import AuditChainHead, AuditEvent
 
 def history_of(obj: models.Model, limit: int = 200) -> models.QuerySet[AuditEvent]:
     """The events about one object, newest first (shown on each object's page)."""
-    return (
-        AuditEvent.objects.filter(
-            object_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-        )
-        .select_related("actor")
-        .order_by("-seq")[:limit]
-    )
+    return AuditEvent.objects.filter(
+        object_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).order_by("-seq")[:limit]
 
 
 @dataclass(frozen=True)
@@ -38,7 +34,9 @@ def verify_chain() -> tuple[int, ChainBreak | None]:
 
     Detects a changed event (its content no longer hashes to its stored hash), a removed event
     (a gap in seq, or a prev_hash that is not the previous event's hash) and a removed tail (the
-    head row remembers the newest seq and hash).
+    head row remembers the newest seq and hash, so deleting the last event is seen too).
+    Someone who can rewrite the head as well as the events can only be caught by comparing with
+    a copy kept elsewhere (see docs/data-model.md).
     """
     expected_prev = GENESIS_HASH
     expected_seq = 1
@@ -56,10 +54,18 @@ def verify_chain() -> tuple[int, ChainBreak | None]:
         expected_seq += 1
         checked += 1
     head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and (head.seq != checked or (checked and head.hash != expected_prev)):
-        if head.seq > checked:
-            return checked, ChainBreak(
-                checked + 1, f"events #{checked + 1} to #{head.seq} were removed"
-            )
-        return checked, ChainBreak(head.seq, "the chain head does not match the last event")
+    if head is None:
+        if checked:
+            return checked, ChainBreak(checked, "the chain head was removed")
+        return checked, None
+    if head.seq > checked:
+        first = checked + 1
+        if head.seq == first:
+            return checked, ChainBreak(first, f"event #{first} (the last one) was removed")
+        return checked, ChainBreak(first, f"events #{first} to #{head.seq} were removed")
+    if head.seq < checked:
+        first = head.seq + 1
+        return checked, ChainBreak(first, f"event #{first} was added after the recorded end")
+    if checked and head.hash != expected_prev:
+        return checked, ChainBreak(checked, f"event #{checked} does not match the chain head")
     return checked, None

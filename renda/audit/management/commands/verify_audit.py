@@ -13,8 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         checked, broken = verify_chain()
         if broken is not None:
-            raise CommandError(
-                f"Audit chain broken at event #{broken.seq}: {broken.reason} "
-                f"({checked} events verified before it)."
-            )
+            # CommandError: the process exits with status 1 and this message on stderr.
+            raise CommandError(f"Audit chain broken at event #{broken.seq}: {broken.reason}.")
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {checked} events verified."))
