@@ -11,6 +11,24 @@ from django.utils import timezone
 from .models import Notification
 from .tasks import send_notification_email, send_notification_sms
 
+TITLE_MAX = Notification._meta.get_field("title").max_length or 200
+URL_MAX = Notification._meta.get_field("url").max_length or 300
+
+
+def _one_line(text: str) -> str:
+    # Mail subjects and SMS previews must be one line (a newline in a subject is refused).
+    return " ".join((text or "").split())
+
+
+def _safe_url(url: str) -> str:
+    """Only links inside the platform ("/..."): never another site, never javascript:."""
+    url = (url or "").strip()
+    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url[:URL_MAX]
+    if url:
+        raise ValueError(f"a notification links only to a path inside the platform: {url!r}")
+    return ""
+
 
 def notify(
     recipients: Iterable[Any],
@@ -24,31 +42,42 @@ def notify(
     """Put a message in each recipient's inbox; deliver by email/SMS after the commit.
 
     Runs inside the calling action's transaction: if it rolls back, nobody is told anything.
+    Delivery happens in background tasks (django-tasks, database queue) enqueued only once the
+    transaction has committed, so a worker never looks for a row that is not there yet.
     """
+    title = _one_line(title)[:TITLE_MAX]
+    url = _safe_url(url)
     seen: set[int] = set()
     rows = []
     for user in recipients:
-        if user is None or user.pk in seen:
+        if user is None or user.pk is None or user.pk in seen:
             continue
         seen.add(user.pk)
-        rows.append(Notification(recipient=user, title=title[:200], body=body, url=url[:300]))
+        rows.append(Notification(recipient=user, title=title, body=body, url=url))
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created]  # SQLite ≥ 3.35 and PostgreSQL both return the new ids.
 
     def enqueue() -> None:
-        for pk in ids:
-            if email:
-                send_notification_email.enqueue(pk)
-            if sms:
-                send_notification_sms.enqueue(pk)
+        with transaction.atomic():  # one write for the whole batch of queue rows
+            for pk in ids:
+                if email:
+                    send_notification_email.enqueue(pk)
+                if sms:
+                    send_notification_sms.enqueue(pk)
 
-    if email or sms:
-        transaction.on_commit(enqueue)
+    if ids and (email or sms):
+        # robust: the caller's work is already committed; a queue failure is logged, not raised.
+        transaction.on_commit(enqueue, robust=True)
     return created
 
 
+@transaction.atomic
 def mark_read(user: Any, notification_ids: Iterable[int] | None = None) -> int:
-    """Mark the user's own notifications read (all unread ones when no ids are given)."""
+    """Mark the user's own notifications read (all unread ones when no ids are given).
+
+    Others' ids are silently left alone (the count says how many were marked). Not audited:
+    reading one's own messages changes no record anyone else relies on.
+    """
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))

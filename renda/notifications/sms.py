@@ -42,6 +42,10 @@ class MemorySmsBackend(BaseSmsBackend):
     def send(self, phone: str, text: str) -> None:
         MemorySmsBackend.outbox.append((phone, text))
 
+    @classmethod
+    def reset(cls) -> None:
+        cls.outbox.clear()
+
 
 def get_sms_backend() -> BaseSmsBackend:
     return import_string(settings.SMS_BACKEND)()
