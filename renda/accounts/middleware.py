@@ -1,39 +1,55 @@
+"""Send a session that owes a step (second factor, password change, 2FA set-up) to that step."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
-from .gate import gate_for
+from .gate import OTP_SETUP, OTP_VERIFY, PASSWORD, gate_for
 
 GATE_URLS = {
-    "password": "accounts:password_change",
-    "otp_verify": "accounts:otp_verify",
-    "otp_setup": "accounts:otp_setup",
+    OTP_VERIFY: "accounts:otp_verify",
+    PASSWORD: "accounts:password_change",
+    OTP_SETUP: "accounts:otp_setup",
 }
-# Paths a gated session may still reach.
-OPEN_PREFIXES = (
-    "/accounts/login",
-    "/accounts/logout",
-    "/accounts/password/",
-    "/accounts/2fa/",
-    "/static/",
-    "/i18n/",
-    "/healthz",
-    "/api/",
-)
+
+# Reachable whatever the session owes: assets, the language switch, the health check, and the
+# API (which refuses gated sessions itself: see auth.SessionAuth and the token endpoint).
+ALWAYS_OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz", "/api/")
+
+
+@cache
+def _open_paths(step: str) -> frozenset[str]:
+    """The exact pages a session owing `step` may see: that step's own pages, sign-in, sign-out.
+
+    Deliberately exact paths, not prefixes: a gated session must not reach /accounts/admin/
+    or any other page, and one owing a second factor must not reach 2FA set-up (which would
+    let a password alone enrol a new authenticator) nor the password change.
+    """
+    paths = {reverse("accounts:login"), reverse("accounts:logout"), reverse(GATE_URLS[step])}
+    if step == OTP_SETUP:
+        paths.add(reverse("accounts:otp_qr"))
+    return frozenset(paths)
 
 
 class AccountGateMiddleware:
-    """Send a session that owes a password change or a second factor to that step first."""
+    """Redirect every other page to the step the session owes."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
-            step = gate_for(request)
-            if step is not None:
-                return redirect(GATE_URLS[step])
-        return self.get_response(request)
+        if request.path.startswith(ALWAYS_OPEN_PREFIXES) or not request.user.is_authenticated:
+            return self.get_response(request)
+        step = gate_for(request)
+        if step is None or request.path in _open_paths(step):
+            return self.get_response(request)
+        url = reverse(GATE_URLS[step])
+        if request.method == "GET":
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        return redirect(url)
