@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from pydantic import Field
 
 from . import actions
-from .gate import has_two_factor_device, two_factor_required
+from .auth import SignInRefused
 from .permissions import role_assignments
+from .two_factor import has_two_factor_device
 
 router = Router()
 
@@ -21,7 +22,9 @@ router = Router()
 class TokenIn(Schema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=4096)
-    otp: str | None = Field(default=None, max_length=12, description="TOTP code when 2FA is on")
+    otp: str | None = Field(
+        default=None, max_length=12, description="The six-digit code when two-factor sign-in is on"
+    )
 
 
 class TokenOut(Schema):
@@ -53,23 +56,28 @@ class MeOut(Schema):
 
 
 @router.post(
-    "/auth/token", response={200: TokenOut}, auth=None, summary="Sign in for a bearer token"
+    "/auth/token",
+    response={200: TokenOut},
+    auth=None,
+    summary="Sign in for a bearer token",
+    description=(
+        "Errors: 401 wrong username or password (error=invalid_credentials), missing or wrong "
+        "two-factor code (otp_required, otp_invalid); 403 a web-only step is owed "
+        "(password_change_required, two_factor_setup_required); 429 sign-in paused after "
+        "repeated failures (too_many_requests); 422 invalid input."
+    ),
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    # django-axes counts failures here (per username and per address) through authenticate();
+    # a locked-out client gets 429 from AxesMiddleware whatever this view answers.
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        # django-axes counts this failure; a locked-out client gets 429 from its middleware.
-        raise HttpError(401, _("Wrong username or password."))
-    if has_two_factor_device(user):
-        from django_otp import match_token
-
-        if not payload.otp or match_token(user, payload.otp.strip()) is None:
-            raise HttpError(401, _("A valid two-factor code (otp) is required for this account."))
-    elif two_factor_required(user):
-        raise HttpError(
-            403, _("Your role requires two-factor sign-in: set it up in the web interface first.")
+        raise SignInRefused(
+            _("Wrong username or password."), code="invalid_credentials", status=401
         )
-    token, row = actions.issue_api_token(user)
+    token, row = actions.sign_in_for_token(user, otp=payload.otp)
+    # A successful sign-in: django-axes resets this account's and address's failure count.
+    user_logged_in.send(sender=type(user), request=request, user=user)
     return TokenOut(token=token, expires=row.expires_at)
 
 

@@ -7,28 +7,44 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth as NinjaSessionAuth
 
+from renda.errors import DomainError
+
 from .models import ApiToken
+
+MAX_TOKEN_LENGTH = 200
 
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class SignInRefused(DomainError):
+    """Right password, but no API token yet: a second factor or a web-only step is owed.
+
+    The API answers with `status` (401 or 403) and `code` (otp_required, otp_invalid,
+    password_change_required, two_factor_setup_required).
+    """
+
+    def __init__(self, detail: str, *, code: str, status: int) -> None:
+        super().__init__(detail, code=code)
+        self.status = status
+
+
 class BearerTokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`; expired or unknown tokens are refused with 401."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        if not token or len(token) > 200:
+        if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
         row = (
             ApiToken.objects.select_related("user")
             .filter(digest=token_digest(token), expires_at__gt=timezone.now())
             .first()
         )
-        if row is None or not row.user.is_active:
+        if row is None or not row.user.is_active or row.user.must_change_password:
             return None
         request.user = row.user
         return row.user
@@ -41,7 +57,7 @@ class SessionAuth(NinjaSessionAuth):
         user = super().authenticate(request, key)
         if user is None:
             return None
-        # A session still owing a password change or a second factor cannot use the API.
+        # A session still owing a second factor, a password change or 2FA set-up has no API.
         from .gate import gate_for
 
         if gate_for(request) is not None:
@@ -49,4 +65,4 @@ class SessionAuth(NinjaSessionAuth):
         return user
 
 
-__all__ = ["APIKeyCookie", "BearerTokenAuth", "SessionAuth", "token_digest"]
+__all__ = ["BearerTokenAuth", "SessionAuth", "SignInRefused", "token_digest"]
