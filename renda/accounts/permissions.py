@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.http import Http404
+
 from .choices import Role
 from .models import RoleAssignment
 
@@ -45,3 +47,47 @@ def can_manage_accounts(user: Any) -> bool:
 def can_edit_calendar(user: Any) -> bool:
     """Only administrators enter the State Council's annual schedule (CALENDAR-UNKNOWN-YEAR)."""
     return is_admin(user)
+
+
+def mask_phone(phone: str) -> str:
+    """13800138000 -> 138****8000: enough to recognise a number, not to call it."""
+    digits = phone.strip()
+    if len(digits) <= 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+def visible_phone(viewer: Any, person: Any) -> str:
+    """A phone number is personal data: whole to the person and administrators, masked otherwise."""
+    phone = getattr(person, "phone", "") or ""
+    if not phone:
+        return ""
+    if is_admin(viewer) or getattr(viewer, "pk", None) == person.pk:
+        return phone
+    return mask_phone(phone)
+
+
+def require_account_admin(user: Any) -> None:
+    """Account administration pages exist only for administrators: 404 for everyone else."""
+    if not can_manage_accounts(user):
+        raise Http404
+
+
+def get_user_for_admin(viewer: Any, pk: int) -> Any:
+    """The account, or 404 whether it is missing or the viewer is not an administrator."""
+    from .models import User
+
+    require_account_admin(viewer)
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def get_assignment_for_admin(viewer: Any, user: Any, pk: int) -> RoleAssignment:
+    """One of this person's role assignments, or 404."""
+    require_account_admin(viewer)
+    ra = RoleAssignment.objects.filter(pk=pk, user=user).select_related("congress", "unit").first()
+    if ra is None:
+        raise Http404
+    return ra
