@@ -1,53 +1,103 @@
-"""Role-based navigation: each entry names the roles that see it."""
+"""Role-based navigation: the header shows each person only the pages they may use.
+
+Each entry carries a predicate on the request. Where the page's own app has a permission
+predicate (``can_browse_orgs``, ``can_view_calendar``, Django admin's ``has_permission``), the
+entry uses that same function, so the menu and the page can never disagree; the browser and view
+tests check that every entry shown opens with 200 and that hidden pages are refused.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from renda.accounts.choices import Role
-from renda.accounts.permissions import is_admin, roles_of
+Visible = Callable[[HttpRequest], bool]
+
+
+def _everyone(request: HttpRequest) -> bool:
+    return True
+
+
+def _can_browse_orgs(request: HttpRequest) -> bool:
+    from renda.orgs.permissions import can_browse_orgs
+
+    return can_browse_orgs(request.user)
+
+
+def _can_view_calendar(request: HttpRequest) -> bool:
+    from renda.calendar.permissions import can_view_calendar
+
+    return can_view_calendar(request.user)
+
+
+def _can_use_admin_site(request: HttpRequest) -> bool:
+    from django.contrib import admin
+
+    return bool(admin.site.has_permission(request))
 
 
 @dataclass(frozen=True)
 class NavItem:
+    key: str
     label: str | Promise
     url_name: str
-    roles: frozenset[str] | None = None  # None: everyone signed in
-    admin_only: bool = False
+    visible: Visible = _everyone
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _url(self.url_name)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One entry as the template sees it; ``current`` is the aria-current value or ""."""
+
+    key: str
+    label: str | Promise
+    url: str
+    current: str
+
+
+@cache
+def _url(url_name: str) -> str:
+    # URLs are fixed at start-up (no script prefix in this deployment); reverse once.
+    return reverse(url_name)
 
 
 NAV: list[NavItem] = [
-    NavItem(_("Home"), "home:home"),
-    NavItem(
-        _("Congresses and units"),
-        "orgs:congress_list",
-        roles=frozenset({Role.DEPUTY_AFFAIRS, Role.COMMITTEE, Role.LEADER, Role.GOV_SUPERVISOR}),
-        admin_only=True,
-    ),
-    NavItem(
-        _("Legal calendar"),
-        "calendar:overview",
-        roles=frozenset({Role.DEPUTY_AFFAIRS, Role.UNIT_HEAD, Role.UNIT_CLERK}),
-        admin_only=True,
-    ),
-    NavItem(_("Notifications"), "notifications:inbox"),
+    NavItem("home", _("My work"), "home:home"),
+    NavItem("orgs", _("Congresses and units"), "orgs:congress_list", _can_browse_orgs),
+    NavItem("calendar", _("Legal calendar"), "calendar:overview", _can_view_calendar),
+    NavItem("notifications", _("Notifications"), "notifications:inbox"),
+    NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]
 
 
-def navigation_for(user: Any) -> list[NavItem]:
-    roles = roles_of(user)
-    admin = is_admin(user)
-    return [
-        item
-        for item in NAV
-        if item.roles is None or (admin and item.admin_only) or (roles & item.roles)
-    ]
+def _current(url: str, path: str) -> str:
+    if path == url:
+        return "page"
+    # A page inside a section (/orgs/congress/3/) marks its section as the current location.
+    if url != "/" and path.startswith(url):
+        return "true"
+    return ""
+
+
+def navigation_for(request: HttpRequest) -> list[NavLink]:
+    """The header's entries for this request's user, in order, with the current one marked."""
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    path = request.path
+    links = []
+    for item in NAV:
+        if item.visible(request):
+            url = item.url
+            links.append(NavLink(item.key, item.label, url, _current(url, path)))
+    return links
