@@ -1,0 +1,84 @@
+"""The signed-in home page stays cheap: a fixed, small number of queries for every role.
+
+Benchmark goal (issue 2): the signed-in home page at >= 50% of a bare view's throughput, so its
+query count must not grow with the data or with the number of panels and header entries.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from renda.notifications.actions import notify
+
+# session, user, roles (cached on the user for the rest of the request), the inbox panel's
+# five newest unread, the header's unread COUNT.
+HOME_QUERIES = 5
+# The administrator's panel adds: the years in use without an official calendar (2 queries) and
+# the accounts still on their initial password (1).
+ADMIN_HOME_QUERIES = HOME_QUERIES + 3
+
+ROLES = [
+    "affairs",
+    "deputy",
+    "deputy2",
+    "edu_clerk",
+    "edu_head",
+    "transport_clerk",
+    "station",
+    "sc_member",
+    "committee",
+    "supervisor",
+    "leader",
+    "county_affairs",
+    "nobody",
+]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_home_page_query_count_is_fixed_for_each_role(
+    signed_in, world, django_assert_max_num_queries, username
+):
+    client = signed_in(username)
+    client.get("/")  # the first request of a session records that the sign-in gate passed
+    with django_assert_max_num_queries(HOME_QUERIES):
+        response = client.get("/")
+    assert response.status_code == 200
+
+
+def test_admin_home_page_query_count_is_fixed(signed_in, world, django_assert_max_num_queries):
+    client = signed_in("admin")
+    client.get("/")
+    with django_assert_max_num_queries(ADMIN_HOME_QUERIES):
+        response = client.get("/")
+    assert response.status_code == 200
+
+
+def test_home_query_count_does_not_grow_with_notifications(
+    signed_in, world, django_assert_max_num_queries
+):
+    for i in range(40):
+        notify([world["deputy"]], title=f"Message {i}", email=False)
+    client = signed_in("deputy")
+    client.get("/")
+    with django_assert_max_num_queries(HOME_QUERIES):
+        response = client.get("/")
+    assert b'data-testid="unread-count"' in response.content
+    assert b">40<" in response.content
+
+
+def test_unread_count_is_counted_once_although_the_header_shows_it_twice(
+    signed_in, world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    notify([world["edu_clerk"]], title="Assigned", email=False)
+    client = signed_in("edu_clerk")
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/")
+    counts = [
+        q for q in ctx.captured_queries if "COUNT(*)" in q["sql"] and "notification" in q["sql"]
+    ]
+    assert len(counts) == 1
+    assert response.content.count(b'data-testid="unread-count') == 2  # phone bell and nav entry
