@@ -11,7 +11,7 @@ from renda.errors import Forbidden, require
 
 from .choices import UnitKind
 from .permissions import MAX_PK, can_browse_orgs, get_congress_for_user
-from .queries import congresses_visible_to, units_visible_to
+from .queries import KIND_ORDER, congresses_visible_to, units_visible_to
 
 router = Router()
 
@@ -75,7 +75,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> list[UnitOut
         qs = qs.filter(kind=filters.kind)
     if filters.active is not None:
         qs = qs.filter(active=filters.active)
-    units = qs.order_by("congress__division_code", "kind", "name")
+    units = qs.order_by("congress__division_code", KIND_ORDER, "name")
     return [
         UnitOut(
             id=u.pk,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, QuerySet, Value, When
 
 from renda.accounts.choices import Role
 from renda.accounts.permissions import is_admin, role_assignments
 
+from .choices import UnitKind
 from .models import Congress, HandlingUnit
 
 # Staff who work across a congress and the congresses below it (DOMAIN.md §1).
@@ -65,5 +66,12 @@ def congress_overview(user: Any) -> QuerySet[Congress]:
     )
 
 
+# Government departments first, as the clerks' own lists have them.
+KIND_ORDER = Case(
+    *(When(kind=kind, then=Value(i)) for i, kind in enumerate(UnitKind.values)),
+    default=Value(len(UnitKind.values)),
+)
+
+
 def units_of(congress: Congress) -> QuerySet[HandlingUnit]:
-    return congress.units.order_by("kind", "name")
+    return congress.units.order_by(KIND_ORDER, "name")
