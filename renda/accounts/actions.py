@@ -168,13 +168,15 @@ def remove_role(assignment: RoleAssignment, *, by: Any) -> None:
     if ra is None:
         raise NotFound(_("That role was already removed."))
     if ra.role == Role.ADMIN:
-        admins = (
-            RoleAssignment.objects.select_for_update()
+        # Lock every admin assignment (no DISTINCT: PostgreSQL refuses it with FOR UPDATE) so
+        # two administrators removing each other at once cannot both succeed.
+        admins = {
+            a.user_id
+            for a in RoleAssignment.objects.select_for_update()
             .filter(role=Role.ADMIN, user__is_active=True)
-            .values_list("user_id", flat=True)
-            .distinct()
-        )
-        if set(admins) == {ra.user_id}:
+            .only("user_id")
+        }
+        if admins == {ra.user_id}:
             raise DomainError(
                 _("This is the last administrator: make someone else administrator first."),
                 code="last_admin",
