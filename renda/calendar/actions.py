@@ -9,13 +9,13 @@ from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.accounts.permissions import can_edit_calendar
 from renda.audit.actions import record_event
-from renda.errors import InvalidInput, require
+from renda.errors import DomainError, InvalidInput, require
 from renda.notifications.actions import notify
 
 from .choices import CalendarSource, PeriodKind
@@ -62,16 +62,24 @@ def enter_schedule(
         return ScheduleEntered(calendar_year, changed=False, recomputed=0, updated=0, moved=0)
 
     previous_source = calendar_year.source if calendar_year is not None else None
-    SpecialDay.objects.filter(year=year).delete()
-    SpecialDay.objects.bulk_create(
-        [SpecialDay(date=day, kind=kind, name=name, year=year) for day, kind, name in rows]
-    )
     now = timezone.now()
-    if calendar_year is None:
-        calendar_year = CalendarYear.objects.create(
-            year=year, source=CalendarSource.ADMIN, entered_by=by, entered_at=now
+    try:
+        SpecialDay.objects.filter(year=year).delete()
+        SpecialDay.objects.bulk_create(
+            [SpecialDay(date=day, kind=kind, name=name, year=year) for day, kind, name in rows]
         )
-    else:
+        if calendar_year is None:
+            calendar_year = CalendarYear.objects.create(
+                year=year, source=CalendarSource.ADMIN, entered_by=by, entered_at=now
+            )
+    except IntegrityError as exc:
+        # Two administrators entering a new year at the same moment: the first one wins.
+        raise DomainError(
+            _("Someone else saved the schedule for %(year)d just now. Reload and check it.")
+            % {"year": year},
+            code="concurrent_edit",
+        ) from exc
+    if previous_source is not None:
         calendar_year.source = CalendarSource.ADMIN
         calendar_year.entered_by = by
         calendar_year.entered_at = now

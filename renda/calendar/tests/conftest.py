@@ -17,48 +17,6 @@ def _fresh_calendar_cache():
     clear_cache()
 
 
-@pytest.fixture(autouse=True)
-def _calendar_filled(request):
-    """The years the migration filled, even after a transactional test (a browser test) has
-    flushed every table: a flush removes the rows that data migrations wrote."""
-    names = set(request.fixturenames)
-    if "live_server" in names or "transactional_db" in names:
-        request.getfixturevalue("transactional_db")
-    elif "db" in names or request.node.get_closest_marker("django_db"):
-        request.getfixturevalue("db")
-    else:
-        return
-    from renda.calendar.models import CalendarYear
-
-    if not CalendarYear.objects.exists():
-        fill_from_package()
-
-
-def fill_from_package() -> None:
-    """What migration 0002 does, with today's models."""
-    from chinese_calendar.constants import Holiday, holidays, workdays
-    from django.utils import timezone
-
-    from renda.calendar.models import CalendarYear, SpecialDay
-
-    chinese = {h.value: h.chinese for h in Holiday}
-    rows = [
-        SpecialDay(date=d, kind="rest", name=chinese[n], year=d.year) for d, n in holidays.items()
-    ]
-    rows += [
-        SpecialDay(date=d, kind="workday", name=chinese[n], year=d.year)
-        for d, n in workdays.items()
-    ]
-    now = timezone.now()
-    CalendarYear.objects.bulk_create(
-        [
-            CalendarYear(year=y, source="package", entered_at=now)
-            for y in sorted({r.year for r in rows})
-        ]
-    )
-    SpecialDay.objects.bulk_create(rows)
-
-
 def package_is_workday(day: date) -> bool:
     """The chinese-calendar package's answer (test-time reference only; it knows 2004–2026)."""
     import chinese_calendar

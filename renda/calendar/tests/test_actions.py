@@ -222,3 +222,50 @@ def test_calendar_gaps_list_years_in_use_that_are_missing(world):
     enter_schedule(2027, NEW_YEAR_2027, [], by=world["admin"])
     assert calendar_gaps(date(2026, 11, 1)) == []
     assert calendar_gaps(date(2027, 11, 1)) == [2028]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_entering_a_new_year_at_once_one_wins_cleanly():
+    """CALENDAR-UNKNOWN-YEAR: two saves of a new year at the same moment give one schedule and
+    one clear refusal (DomainError → 409 / a message), never a server error."""
+    import threading
+
+    from django.db import connection
+
+    from conftest import make_user
+    from renda.accounts.models import RoleAssignment
+    from renda.errors import DomainError
+
+    admins = []
+    for name in ("admin_a", "admin_b"):
+        user = make_user(name)
+        RoleAssignment.objects.create(user=user, role="admin")
+        admins.append(user)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(user):
+        try:
+            barrier.wait(timeout=10)
+            enter_schedule(
+                2031,
+                [HolidayPeriod("元旦", date(2031, 1, 1), date(2031, 1, 1))],
+                [],
+                by=user,
+            )
+            outcomes.append("saved")
+        except DomainError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(u,)) for u in admins]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert "saved" in outcomes
+    assert sorted(outcomes) in (["refused", "saved"], ["saved", "saved"])
+    assert CalendarYear.objects.filter(year=2031).count() == 1
+    assert SpecialDay.objects.filter(year=2031).count() == 1
+    assert verify_chain()[1] is None
