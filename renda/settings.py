@@ -147,7 +147,9 @@ else:
                     "PRAGMA cache_size=-20000;"
                 ),
             },
-            "TEST": {"NAME": os.environ.get("RENDA_TEST_SQLITE_NAME") or None},
+            # Tests use a real file (WAL, busy timeout) rather than shared-cache memory, whose
+            # table locks ignore the busy timeout and would make concurrency tests meaningless.
+            "TEST": {"NAME": str(DATA_DIR / f"test-renda-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
