@@ -159,8 +159,9 @@ def test_with_a_device_the_token_needs_the_otp_code(world):
     )
 
 
-def test_a_wrong_otp_throttles_even_through_the_api(world):
+def test_a_wrong_otp_throttles_even_through_the_api(world, settings):
     """The wrong code's throttle count survives the refused request (no rollback)."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # the real throttle, slow enough for a loaded machine
     device = enable_two_factor(world["deputy"])
     creds = {"username": "deputy", "password": PASSWORD}
     assert_error(post_token({**creds, "otp": wrong_code(device)}), 401, "otp_invalid")
