@@ -219,6 +219,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "renda.accounts.throttling.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("RENDA_PROXY_COUNT", "0")) or None
+if _env_bool("RENDA_BEHIND_PROXY", False):
+    # Behind a proxy every request comes from the proxy: lock the address the proxy appended
+    # to X-Forwarded-For (right-most), not one a client wrote into the header itself.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "right-most"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Renda"
