@@ -23,7 +23,8 @@ from .conftest import (
     sign_in,
 )
 
-pytestmark = [pytest.mark.browser]
+# live_server needs committed rows: every test here runs on a transactional database.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LANG = "zh-hans"  # the page fixture's browser sends Accept-Language: zh-CN
 
