@@ -19,6 +19,7 @@ from renda.accounts.auth import BearerTokenAuth, SessionAuth
 from renda.calendar.api import router as calendar_router
 from renda.errors import DomainError
 from renda.notifications.api import router as notifications_router
+from renda.orgs.api import router as orgs_router
 
 api = NinjaAPI(
     title="Renda API",
@@ -117,3 +118,4 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 api.add_router("", accounts_router, tags=["accounts"])
 api.add_router("/calendar", calendar_router, tags=["calendar"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
+api.add_router("", orgs_router, tags=["orgs"])
