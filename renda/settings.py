@@ -177,7 +177,10 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 RENDA_HTTPS = _env_bool("RENDA_HTTPS", False)
 SESSION_COOKIE_SECURE = RENDA_HTTPS
 CSRF_COOKIE_SECURE = RENDA_HTTPS
-if _env_bool("RENDA_BEHIND_PROXY", False):
+# Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the
+# right-most X-Forwarded-For entry (the one our proxy appended, not one a client wrote).
+RENDA_BEHIND_PROXY = _env_bool("RENDA_BEHIND_PROXY", False)
+if RENDA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if RENDA_HTTPS:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30
@@ -218,12 +221,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "renda.accounts.throttling.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("RENDA_PROXY_COUNT", "0")) or None
-if _env_bool("RENDA_BEHIND_PROXY", False):
-    # Behind a proxy every request comes from the proxy: lock the address the proxy appended
-    # to X-Forwarded-For (right-most), not one a client wrote into the header itself.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    AXES_IPWARE_PROXY_ORDER = "right-most"
+# One definition of "the client's address" for throttling and the audit trail alike.
+AXES_CLIENT_IP_CALLABLE = "renda.audit.addresses.client_address"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Renda"

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from ipware import get_client_ip
 
+from .addresses import client_address
 from .context import current_address
 
 
@@ -15,8 +15,7 @@ class RequestAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        ip, _routable = get_client_ip(request)
-        token = current_address.set(ip)
+        token = current_address.set(client_address(request))
         try:
             return self.get_response(request)
         finally:
