@@ -1,9 +1,9 @@
 """Role-based navigation: the header shows each person only the pages they may use.
 
-Each entry carries a predicate on the request. Where the page's own app has a permission
-predicate (``can_browse_orgs``, ``can_view_calendar``, Django admin's ``has_permission``), the
-entry uses that same function, so the menu and the page can never disagree; the browser and view
-tests check that every entry shown opens with 200 and that hidden pages are refused.
+Each entry carries a predicate on the request: the same predicate the page's own view uses
+(``can_browse_orgs``, ``can_view_calendar``, ``can_manage_accounts``, the admin site's
+``has_permission``), so the menu and the page can never disagree; the browser and view tests
+check that every entry shown opens with 200 and that hidden pages are refused.
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ def _can_view_calendar(request: HttpRequest) -> bool:
     from renda.calendar.permissions import can_view_calendar
 
     return can_view_calendar(request.user)
+
+
+def _can_manage_accounts(request: HttpRequest) -> bool:
+    from renda.accounts.permissions import can_manage_accounts
+
+    return can_manage_accounts(request.user)
 
 
 def _can_use_admin_site(request: HttpRequest) -> bool:
@@ -75,6 +81,7 @@ NAV: list[NavItem] = [
     NavItem("home", _("My work"), "home:home"),
     NavItem("orgs", _("Congresses and units"), "orgs:congress_list", _can_browse_orgs),
     NavItem("calendar", _("Legal calendar"), "calendar:overview", _can_view_calendar),
+    NavItem("accounts", _("Accounts"), "accounts:user_list", _can_manage_accounts),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]

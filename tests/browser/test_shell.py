@@ -42,7 +42,9 @@ CAL = ("home", "calendar", "notifications")
 
 # What each person of the world fixture must see: panels in page order, header entries.
 EXPECT: dict[str, Expect] = {
-    "admin": Expect(("admin", "inbox"), ("home", "orgs", "calendar", "notifications"), unread=2),
+    "admin": Expect(
+        ("admin", "inbox"), ("home", "orgs", "calendar", "accounts", "notifications"), unread=2
+    ),
     "affairs": Expect(("affairs", "inbox"), ("home", "orgs", "calendar", "notifications")),
     "deputy": Expect(("deputy", "inbox"), ALL, unread=3),
     "deputy2": Expect(("deputy", "inbox"), ALL),

@@ -11,7 +11,7 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 EXPECTED = {
-    "admin": ALL | {"orgs", "calendar"},
+    "admin": ALL | {"orgs", "calendar", "accounts"},
     "affairs": ALL | {"orgs", "calendar"},
     "county_affairs": ALL | {"orgs", "calendar"},
     "deputy": ALL,
@@ -62,7 +62,7 @@ def test_staff_see_the_administration_entry(world):
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     keys = [link.key for link in navigation_for(_request(user))]
-    assert keys == ["home", "orgs", "calendar", "notifications", "admin"]
+    assert keys == ["home", "orgs", "calendar", "accounts", "notifications", "admin"]
 
 
 def test_admins_see_every_entry_but_the_staff_only_admin_site(world):
