@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from renda.orgs.models import Congress, HandlingUnit
@@ -51,10 +53,14 @@ class RoleAssignment(models.Model):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
+            # Coalesce, not nulls_distinct: SQLite has no NULLS NOT DISTINCT, and an admin
+            # role (no congress, no unit) must not be stored twice on either database.
             models.UniqueConstraint(
-                fields=["user", "role", "congress", "unit"],
+                "user",
+                "role",
+                Coalesce("congress", Value(0), output_field=models.BigIntegerField()),
+                Coalesce("unit", Value(0), output_field=models.BigIntegerField()),
                 name="role_assignment_unique",
-                nulls_distinct=False,
             ),
         ]
         indexes = [models.Index(fields=["role", "congress"])]

@@ -322,3 +322,16 @@ def test_the_audit_chain_verifies_after_every_kind_of_account_change(world):
     actions.remove_role(RoleAssignment.objects.get(user=user), by=admin)
     checked, broken = verify_chain()
     assert broken is None and checked >= 7
+
+
+def test_the_same_role_cannot_be_stored_twice_even_without_congress_or_unit(world):
+    """A role row is unique on (user, role, congress, unit) with NULLs counted equal, on SQLite
+    as on PostgreSQL."""
+    from django.db import IntegrityError, transaction
+
+    from renda.accounts.models import RoleAssignment
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=world["admin"], role="admin")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=world["deputy"], role="deputy", congress=world.city)
