@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from renda.accounts.api import router as accounts_router
 from renda.accounts.auth import BearerTokenAuth, SessionAuth
@@ -21,7 +22,20 @@ from renda.errors import DomainError
 from renda.notifications.api import router as notifications_router
 from renda.orgs.api import router as orgs_router
 
+
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object: `[1]`, `"x"` or `3` is refused rather
+    than read as an empty payload (which would let {"ids": ...}-style filters silently vanish)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise HttpError(400, "renda:body-not-object")
+        return data
+
+
 api = NinjaAPI(
+    parser=ObjectBodyParser(),
     title="Renda API",
     version="1",
     urls_namespace="api",
@@ -76,6 +90,9 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc.message)
+    cause = exc.__cause__
+    if isinstance(cause, HttpError) and str(cause.message) == "renda:body-not-object":
+        return error_response(request, 422, _("The request body must be a JSON object."))
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
         # django-ninja's own (untranslated) words for a body that is not JSON.
         return error_response(

@@ -42,7 +42,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
     require_account_admin(request.user)
     search = UserSearchForm(request.GET or None)
     filters = search.cleaned_data if search.is_valid() else {}
-    qs = users_for_admin(search=filters.get("q", ""), role=filters.get("role", ""))
+    qs = users_for_admin(
+        search=filters.get("q", ""),
+        role=filters.get("role", ""),
+        pending_password=bool(filters.get("pending")),
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     users = list(page.object_list)
     with_2fa = two_factor_user_ids(users)

@@ -80,6 +80,9 @@ class UserSearchForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("Any role")), *Role.choices]
     )
+    pending = forms.BooleanField(
+        label=_("Only accounts still on their initial password"), required=False
+    )
 
 
 class _NewPasswordMixin(forms.Form):

@@ -16,8 +16,11 @@ from .models import RoleAssignment, SecurityPolicy, User
 MAX_SEARCH_LENGTH = 100
 
 
-def users_for_admin(*, search: str = "", role: str = "") -> QuerySet[User]:
-    """Accounts matching a search (username, name, email, phone) and a role, by username."""
+def users_for_admin(
+    *, search: str = "", role: str = "", pending_password: bool = False
+) -> QuerySet[User]:
+    """Accounts matching a search (username, name, email, phone) and a role, by username;
+    `pending_password`: only active accounts still on their initial password."""
     qs = User.objects.order_by("username").prefetch_related(
         Prefetch(
             "roles",
@@ -34,6 +37,8 @@ def users_for_admin(*, search: str = "", role: str = "") -> QuerySet[User]:
         )
     if role in Role.values:
         qs = qs.filter(roles__role=role).distinct()
+    if pending_password:
+        qs = qs.filter(must_change_password=True, is_active=True)
     return qs
 
 

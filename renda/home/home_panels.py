@@ -17,6 +17,7 @@ from .panels import Panel, PanelItem, register
 @register()
 def inbox_panel(user: Any) -> Panel:
     from renda.notifications.models import Notification
+    from renda.notifications.queries import unread_count
 
     unread = list(
         Notification.objects.filter(recipient=user, read_at__isnull=True).only(
@@ -37,6 +38,7 @@ def inbox_panel(user: Any) -> Panel:
             )
             for n in unread
         ],
+        count=unread_count(user),
         more_url=reverse("notifications:inbox"),
         more_label=_("All notifications"),
         order=90,
@@ -68,8 +70,7 @@ def admin_panel(user: Any) -> Panel:
                     _("%(n)d accounts have not yet replaced their initial password")
                     % {"n": pending}
                 ),
-                url=reverse("django-admin:accounts_user_changelist")
-                + "?must_change_password__exact=1",
+                url=reverse("accounts:user_list") + "?pending=on",
             )
         )
     return Panel(

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 
 class SecureCookiesOnHttpsMiddleware:
@@ -16,4 +17,28 @@ class SecureCookiesOnHttpsMiddleware:
         if request.is_secure():
             for morsel in response.cookies.values():
                 morsel["secure"] = True
+        return response
+
+
+class ApiMethodNotAllowedMiddleware:
+    """django-ninja answers a wrong method with a plain-text 405; the API speaks JSON only."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            body = {
+                "error": "method_not_allowed",
+                "detail": _("This address accepts only: %(methods)s.") % {"methods": allowed},
+            }
+            json_response = JsonResponse(body, status=405)
+            json_response["Allow"] = allowed
+            return json_response
         return response

@@ -46,3 +46,14 @@ def test_unknown_api_path_is_json_404(client, db):
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+def test_admin_home_links_to_accounts_still_on_their_initial_password(signed_in, world):
+    world["deputy2"].must_change_password = True
+    world["deputy2"].save()
+    response = signed_in("admin").get("/")
+    assert response.status_code == 200
+    assert b"/accounts/admin/users/?pending=on" in response.content
+    listing = signed_in("admin").get("/accounts/admin/users/?pending=on")
+    assert b"deputy2" in listing.content
+    assert b">deputy<" not in listing.content
