@@ -46,6 +46,21 @@ def make_user(username: str, **extra: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _english_for_assertions(request: Any) -> Any:
+    """Tests assert on English messages (the msgids). Simplified Chinese stays the platform's
+    default: tests marked `chinese` and the browser tests (which send Accept-Language zh-CN)
+    see it, and renda/home/tests/test_language.py proves it."""
+    if request.node.get_closest_marker("chinese") or request.node.get_closest_marker("browser"):
+        yield
+        return
+    from django.test import override_settings
+    from django.utils import translation
+
+    with override_settings(LANGUAGE_CODE="en"), translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _legal_calendar_filled(request: Any) -> None:
     """The official calendar the migration filled, even after a transactional (browser) test has
     flushed every table: a flush removes rows that data migrations wrote (CALENDAR-UNKNOWN-YEAR
