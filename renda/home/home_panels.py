@@ -24,6 +24,9 @@ def inbox_panel(user: Any) -> Panel:
             "title", "url", "created_at"
         )[:5]
     )
+    if len(unread) < 5:
+        # Fewer than a page: that is the count, and the header needs no COUNT query.
+        user._renda_unread = len(unread)
     return Panel(
         key="inbox",
         title=_("Unread notifications"),
