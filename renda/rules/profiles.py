@@ -1,0 +1,191 @@
+"""Local rule profiles: the values each province's regulations give the suggestion rules.
+
+RULES.md marks these values *(profile)*: they differ by province and are chosen per congress
+(`Congress.rule_profile`), never written as constants where they are used. Where a profile's own
+regulation is silent on a value, the profile takes the national or the most common local value
+and says so in `assumed` — an office should check those and the docs list them
+(docs/rule-profiles.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from renda.calendar.choices import PeriodKind
+
+DAYS, MONTHS, WORKING_DAYS = PeriodKind.DAYS, PeriodKind.MONTHS, PeriodKind.WORKING_DAYS
+
+
+@dataclass(frozen=True)
+class Period:
+    """A legal period: an amount of days, months or working days (counted by renda.calendar)."""
+
+    kind: str
+    amount: int
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.kind}"
+
+
+# SUG-EXCLUDED: grounds for not taking a submission as a suggestion (浙江 第6条; 北京 第12条;
+# 重庆 第9条). Codes are the API's contract; labels are in renda.suggestions.choices.
+EXCLUDED_COMMON = (
+    "personal_matter",  # the deputy's own or relatives' personal matters
+    "forwarded_letter",  # forwarded letters or complaints
+    "academic_or_promotion",  # academic discussion or product promotion
+    "no_content",  # no concrete content
+    "pending_court_case",  # specific opinions on court cases not yet concluded
+    "ongoing_tender",  # opinions on who should win an ongoing tender
+)
+EXCLUDED_BEIJING = (*EXCLUDED_COMMON, "legal_consultation", "petition")
+
+
+@dataclass(frozen=True)
+class RuleProfile:
+    """The suggestion rules' local values for one province (RULES.md, *(profile)*)."""
+
+    code: str
+    # SUG-DEADLINE: answer within 3 months of assignment; 6 for wide or hard suggestions.
+    answer_period: Period
+    complex_answer_period: Period
+    # SUG-NOTIFY: the lead deputy is told the assigned units within this period of registration.
+    notify_period: Period
+    # SUG-RETURN: a unit may ask to return a suggestion only within this window after receipt.
+    return_window: Period
+    # SUG-CO-OPINION: co-units send their view to the lead unit within this period of assignment.
+    co_opinion_period: Period
+    # SUG-FEEDBACK: the lead deputy rates an answer within this window of receiving it.
+    feedback_window: Period
+    # SUG-REHANDLE: after a 不满意 rating the unit answers again within this period.
+    rehandle_period: Period
+    # SUG-EXCLUDED: the grounds for rejection this profile knows.
+    excluded_grounds: tuple[str, ...] = EXCLUDED_COMMON
+    # MOTION-COSIGN: co-signing deputies a motion needs, by congress level.
+    motion_cosigners: dict[str, int] = field(
+        default_factory=lambda: {
+            "national": 30,
+            "provincial": 10,
+            "city": 10,
+            "county": 10,
+            "township": 5,
+        }
+    )
+    # Values this profile's own regulation does not give (taken from the default or the most
+    # common local rule): listed so offices can check them.
+    assumed: tuple[str, ...] = ()
+
+    def cosigners_needed(self, level: str) -> int:
+        """MOTION-COSIGN: at least 10 deputies at county level and above, 5 at township level
+        (地方组织法 第22条). The national figure (30) is the NPC's own rule."""
+        return self.motion_cosigners.get(level, 10)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "answer_period": str(self.answer_period),
+            "complex_answer_period": str(self.complex_answer_period),
+            "notify_period": str(self.notify_period),
+            "return_window": str(self.return_window),
+            "co_opinion_period": str(self.co_opinion_period),
+            "feedback_window": str(self.feedback_window),
+            "rehandle_period": str(self.rehandle_period),
+            "excluded_grounds": list(self.excluded_grounds),
+            "motion_cosigners": dict(self.motion_cosigners),
+            "assumed": list(self.assumed),
+        }
+
+
+_THREE_MONTHS = Period(MONTHS, 3)
+_SIX_MONTHS = Period(MONTHS, 6)
+
+PROFILES: dict[str, RuleProfile] = {
+    "zhejiang": RuleProfile(
+        code="zhejiang",
+        answer_period=_THREE_MONTHS,
+        complex_answer_period=_SIX_MONTHS,  # extendable to 6 with the office's consent
+        notify_period=Period(DAYS, 7),
+        return_window=Period(DAYS, 10),
+        co_opinion_period=Period(MONTHS, 2),
+        feedback_window=Period(WORKING_DAYS, 15),
+        rehandle_period=Period(MONTHS, 1),
+        assumed=("feedback_window",),
+    ),
+    "beijing": RuleProfile(
+        code="beijing",
+        answer_period=_THREE_MONTHS,
+        complex_answer_period=_SIX_MONTHS,
+        notify_period=Period(DAYS, 7),
+        return_window=Period(DAYS, 10),
+        co_opinion_period=Period(MONTHS, 1),
+        feedback_window=Period(WORKING_DAYS, 15),
+        rehandle_period=Period(MONTHS, 2),
+        excluded_grounds=EXCLUDED_BEIJING,
+        assumed=("notify_period", "return_window", "co_opinion_period"),
+    ),
+    "shandong": RuleProfile(
+        code="shandong",
+        answer_period=_THREE_MONTHS,
+        complex_answer_period=_SIX_MONTHS,
+        notify_period=Period(DAYS, 5),
+        return_window=Period(DAYS, 5),
+        co_opinion_period=Period(MONTHS, 1),
+        feedback_window=Period(WORKING_DAYS, 15),
+        rehandle_period=Period(MONTHS, 1),
+        assumed=("feedback_window",),
+    ),
+    "chongqing": RuleProfile(
+        code="chongqing",
+        answer_period=_THREE_MONTHS,
+        complex_answer_period=_SIX_MONTHS,
+        notify_period=Period(WORKING_DAYS, 10),
+        return_window=Period(WORKING_DAYS, 10),
+        co_opinion_period=Period(WORKING_DAYS, 30),
+        feedback_window=Period(WORKING_DAYS, 20),
+        rehandle_period=Period(MONTHS, 2),
+    ),
+    "henan": RuleProfile(
+        code="henan",
+        answer_period=_THREE_MONTHS,
+        complex_answer_period=_SIX_MONTHS,
+        notify_period=Period(DAYS, 7),
+        return_window=Period(WORKING_DAYS, 10),
+        co_opinion_period=Period(MONTHS, 2),
+        feedback_window=Period(WORKING_DAYS, 10),
+        rehandle_period=Period(MONTHS, 1),
+        assumed=("notify_period",),
+    ),
+    "shanghai": RuleProfile(
+        code="shanghai",
+        answer_period=_THREE_MONTHS,
+        complex_answer_period=_SIX_MONTHS,
+        notify_period=Period(WORKING_DAYS, 7),
+        return_window=Period(WORKING_DAYS, 7),
+        co_opinion_period=Period(MONTHS, 1),
+        feedback_window=Period(WORKING_DAYS, 15),
+        rehandle_period=Period(MONTHS, 1),
+        assumed=("feedback_window",),
+    ),
+    "qingdao": RuleProfile(
+        code="qingdao",
+        answer_period=_THREE_MONTHS,
+        complex_answer_period=_SIX_MONTHS,
+        notify_period=Period(WORKING_DAYS, 5),
+        return_window=Period(WORKING_DAYS, 5),
+        co_opinion_period=Period(MONTHS, 1),
+        feedback_window=Period(WORKING_DAYS, 15),
+        rehandle_period=Period(MONTHS, 1),
+        assumed=("feedback_window",),
+    ),
+}
+
+DEFAULT_PROFILE = "zhejiang"
+
+
+def profile_named(code: str) -> RuleProfile:
+    return PROFILES.get(code) or PROFILES[DEFAULT_PROFILE]
+
+
+def profile_for(congress: Any) -> RuleProfile:
+    """The rule profile a congress chose (Congress.rule_profile); zhejiang by default."""
+    return profile_named(getattr(congress, "rule_profile", "") or DEFAULT_PROFILE)
