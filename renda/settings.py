@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "renda.audit",
     "renda.calendar",
     "renda.notifications",
+    "renda.suggestions",
     "renda.home",
     "renda.demo",
 ]

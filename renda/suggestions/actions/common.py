@@ -1,0 +1,27 @@
+"""What every suggestion action shares: locking the row, checking the state."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from renda.errors import DomainError
+
+from ..models import Suggestion
+
+
+def lock(suggestion: Suggestion | int) -> Suggestion:
+    """Re-read the suggestion under a row lock: two clerks acting at once queue here, and the
+    second sees the state the first left (then usually a 409)."""
+    pk = suggestion if isinstance(suggestion, int) else suggestion.pk
+    return Suggestion.objects.select_for_update().get(pk=pk)
+
+
+def require_state(suggestion: Suggestion, *states: str) -> None:
+    """A transition from the wrong state is a 409 naming the current state."""
+    if suggestion.state not in states:
+        raise DomainError(
+            _("This cannot be done while the suggestion is %(state)s.")
+            % {"state": suggestion.get_state_display()}
+            + f" (state: {suggestion.state})",
+            code="wrong_state",
+        )

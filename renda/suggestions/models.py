@@ -1,0 +1,372 @@
+"""Deputies' suggestions and motions and their handling (DOMAIN.md §3.1). No workflow here:
+every state change is an action in actions/."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from renda.calendar.models import Deadline
+from renda.orgs.models import Congress, HandlingUnit, Session
+
+from .choices import (
+    AssignmentState,
+    Category,
+    ContactMethod,
+    ContactStage,
+    Kind,
+    Rating,
+    ReturnState,
+    SponsorRole,
+    State,
+    UnitRole,
+)
+
+TITLE_MAX = 200
+BODY_MAX = 50_000
+TEXT_MAX = 20_000
+
+User = settings.AUTH_USER_MODEL
+
+
+class Topic(models.Model):
+    """A topic a congress files suggestions under (configurable per congress)."""
+
+    congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="topics")
+    name = models.CharField(_("name"), max_length=50)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["congress", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "name"], name="topic_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NumberCounter(models.Model):
+    """The last number given in one numbering scope (a session, or a year between sessions);
+    locked while a number is taken so numbers never repeat under concurrent submission."""
+
+    congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=40)  # "session:<id>" or "year:<yyyy>", per kind
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "scope"], name="counter_unique_scope")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.last}"
+
+
+class Suggestion(models.Model):
+    """A deputy's suggestion or motion, from draft to closed."""
+
+    congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="suggestions")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SUGGESTION)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    body = models.TextField(_("text"), max_length=BODY_MAX, blank=True)
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="suggestions"
+    )
+    lead_deputy = models.ForeignKey(User, on_delete=models.PROTECT, related_name="lead_suggestions")
+    # Numbering (given on submit): per session during a session, per year between sessions.
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.PROTECT, related_name="suggestions"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    number = models.CharField(_("number"), max_length=40, blank=True, db_index=True)
+
+    is_complex = models.BooleanField(_("wide in scope or hard to handle"), default=False)
+    public = models.BooleanField(_("answers published"), default=True)
+    not_public_reason = models.CharField(_("why not published"), max_length=500, blank=True)
+
+    rejection_ground = models.CharField(_("ground"), max_length=30, blank=True)
+    rejection_explanation = models.TextField(_("explanation"), max_length=TEXT_MAX, blank=True)
+    converted_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="converted_to"
+    )
+
+    # SUG-NOTIFY: when the lead deputy must have been told the assigned units.
+    notify_deadline = models.ForeignKey(
+        Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deputy_notified_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    registered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["-year", "-sequence", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "kind", "number"],
+                condition=~models.Q(number=""),
+                name="suggestion_unique_number",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["congress", "state", "year"]),
+            models.Index(fields=["lead_deputy", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or _('draft')} {self.title}"
+
+
+class Sponsor(models.Model):
+    """A deputy behind a suggestion: the lead, or a co-signer who counts once confirmed."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="sponsors")
+    deputy = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sponsorships")
+    role = models.CharField(max_length=10, choices=SponsorRole.choices)
+    invited_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sponsor")
+        verbose_name_plural = _("sponsors")
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "deputy"], name="sponsor_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} · {self.get_role_display()}"
+
+
+class Assignment(models.Model):
+    """One unit's part in handling a suggestion (交办): lead (主办) or co-unit (协办)."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(HandlingUnit, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(max_length=4, choices=UnitRole.choices)
+    state = models.CharField(
+        max_length=10, choices=AssignmentState.choices, default=AssignmentState.ACTIVE
+    )
+    assigned_on = models.DateField(_("assigned on"))
+    assigned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # SUG-DEADLINE (answer), SUG-RETURN (window), SUG-CO-OPINION (co-units' view).
+    answer_deadline = models.ForeignKey(
+        Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_deadline = models.ForeignKey(
+        Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    co_opinion_deadline = models.ForeignKey(
+        Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overdue_since = models.DateField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "unit"],
+                condition=~models.Q(state="returned"),
+                name="assignment_unique_active_unit",
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_role_display()}"
+
+
+class ReturnRequest(models.Model):
+    """A unit's request to return a suggestion that is not its business (SUG-RETURN)."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="return_requests"
+    )
+    reason = models.TextField(_("reason"), max_length=TEXT_MAX)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(
+        max_length=10, choices=ReturnState.choices, default=ReturnState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, max_length=TEXT_MAX)
+
+    class Meta:
+        verbose_name = _("return request")
+        verbose_name_plural = _("return requests")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.get_state_display()}"
+
+
+class Contact(models.Model):
+    """A contact between the unit and the deputy (办前联系、办中沟通、办后反馈)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="contacts")
+    stage = models.CharField(max_length=10, choices=ContactStage.choices)
+    method = models.CharField(max_length=10, choices=ContactMethod.choices)
+    happened_on = models.DateField()
+    note = models.TextField(max_length=TEXT_MAX, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["happened_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} · {self.get_method_display()}"
+
+
+class CoOpinion(models.Model):
+    """A co-unit's view sent to the lead unit (SUG-CO-OPINION)."""
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="co_opinion"
+    )
+    text = models.TextField(max_length=TEXT_MAX)
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    late = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("co-unit opinion")
+        verbose_name_plural = _("co-unit opinions")
+
+    def __str__(self) -> str:
+        return str(self.assignment)
+
+
+class Answer(models.Model):
+    """A lead unit's answer (答复), with its outcome category (SUG-CATEGORY)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answers")
+    round = models.PositiveSmallIntegerField(default=1)  # 2 after a 不满意 (SUG-REHANDLE)
+    category = models.CharField(max_length=1, choices=Category.choices)
+    text = models.TextField(_("answer"), max_length=BODY_MAX)
+    plan = models.TextField(_("plan and progress"), max_length=TEXT_MAX, blank=True)
+    planned_date = models.DateField(_("planned date"), null=True, blank=True)
+    reason = models.TextField(_("reason"), max_length=TEXT_MAX, blank=True)
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+    late = models.BooleanField(default=False)
+    public = models.BooleanField(default=True)
+    not_public_reason = models.CharField(max_length=500, blank=True)
+    # SUG-FEEDBACK: the window for the lead deputy's rating.
+    feedback_deadline = models.ForeignKey(
+        Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "round"], name="answer_unique_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.category}"
+
+
+class Commitment(models.Model):
+    """What a B or C answer promises, with a date; followed up until met (回头看)."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="commitments")
+    text = models.TextField(max_length=TEXT_MAX)
+    due = models.DateField()
+    met_at = models.DateTimeField(null=True, blank=True)
+    met_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    evidence = models.TextField(max_length=TEXT_MAX, blank=True)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Evaluation(models.Model):
+    """The lead deputy's rating of one answer (SUG-FEEDBACK)."""
+
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="evaluation")
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    comment = models.TextField(max_length=TEXT_MAX, blank=True)
+    rated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        return self.get_rating_display()
+
+
+class KeySuggestion(models.Model):
+    """A key suggestion chosen for the year (SUG-KEY), with its supervising leader or committee."""
+
+    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, related_name="key")
+    year = models.PositiveSmallIntegerField()
+    supervisor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    committee = models.CharField(_("supervising committee"), max_length=100, blank=True)
+    designated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    designated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("key suggestion")
+        verbose_name_plural = _("key suggestions")
+
+    def __str__(self) -> str:
+        return str(self.suggestion)
+
+
+class ProgressReport(models.Model):
+    """A unit's progress report on a key suggestion."""
+
+    key = models.ForeignKey(KeySuggestion, on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey(HandlingUnit, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=TEXT_MAX)
+    reported_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.reported_at:%Y-%m-%d}"

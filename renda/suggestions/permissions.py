@@ -1,0 +1,62 @@
+"""Who may do what to a suggestion. Predicates are pure; getters give 404 for missing and
+forbidden alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from renda.accounts.choices import Role
+from renda.accounts.permissions import has_role, is_admin
+
+from .models import Assignment, Suggestion
+from .queries import suggestions_visible_to, unit_ids_of
+
+
+def get_suggestion_for_user(user: Any, pk: Any) -> Suggestion:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    suggestion = suggestions_visible_to(user).filter(pk=pk).first()
+    if suggestion is None:
+        raise Http404
+    return suggestion
+
+
+def is_office(user: Any, suggestion: Suggestion) -> bool:
+    """The deputy-affairs office of the suggestion's congress (or an administrator)."""
+    return is_admin(user) or has_role(user, Role.DEPUTY_AFFAIRS, congress=suggestion.congress_id)
+
+
+def is_lead_deputy(user: Any, suggestion: Suggestion) -> bool:
+    return getattr(user, "pk", None) == suggestion.lead_deputy_id
+
+
+def can_edit_draft(user: Any, suggestion: Suggestion) -> bool:
+    return is_lead_deputy(user, suggestion)
+
+
+def can_register(user: Any, suggestion: Suggestion) -> bool:
+    return is_office(user, suggestion)
+
+
+def can_assign(user: Any, suggestion: Suggestion) -> bool:
+    return is_office(user, suggestion)
+
+
+def acts_for_unit(user: Any, assignment: Assignment) -> bool:
+    """A clerk or head of the assigned unit."""
+    return assignment.unit_id in unit_ids_of(user)
+
+
+def is_unit_head(user: Any, assignment: Assignment) -> bool:
+    return has_role(user, Role.UNIT_HEAD) and assignment.unit_id in unit_ids_of(user)
+
+
+def can_evaluate(user: Any, suggestion: Suggestion) -> bool:
+    """SUG-FEEDBACK: the lead deputy rates each lead unit's answer."""
+    return is_lead_deputy(user, suggestion)
