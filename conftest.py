@@ -17,6 +17,27 @@ PASSWORD = "correct-horse-battery-9"
 _PASSWORD_HASH: dict[str, str] = {}
 
 
+# The people of the `world` fixture: username -> (role, congress, unit) records.
+WORLD_ROLES: dict[str, list[tuple[str, str | None, str | None]]] = {
+    "admin": [("admin", None, None)],
+    "affairs": [("deputy_affairs", "city", None)],
+    "deputy": [("deputy", "city", None)],
+    "deputy2": [("deputy", "city", None)],
+    "edu_clerk": [("unit_clerk", "city", "edu")],
+    "edu_head": [("unit_head", "city", "edu")],
+    "transport_clerk": [("unit_clerk", "city", "transport")],
+    "station": [("station_staff", "city", None)],
+    "sc_member": [("sc_member", "city", None), ("deputy", "city", None)],
+    "committee": [("committee", "city", None)],
+    "supervisor": [("gov_supervisor", "city", None)],
+    "leader": [("leader", "city", None)],
+    "county_affairs": [("deputy_affairs", "county", None)],
+    "nobody": [],
+}
+# Every user of the world, for permission matrices (each endpoint × each role).
+WORLD_USERS: tuple[str, ...] = tuple(WORLD_ROLES)
+
+
 @dataclass
 class World:
     city: Any
@@ -111,27 +132,14 @@ def world(db: Any) -> World:
     )
     edu = HandlingUnit.objects.create(congress=city, name="市教育局", kind="government")
     transport = HandlingUnit.objects.create(congress=city, name="市交通运输局", kind="government")
-    spec = {
-        "admin": [("admin", None, None)],
-        "affairs": [("deputy_affairs", city, None)],
-        "deputy": [("deputy", city, None)],
-        "deputy2": [("deputy", city, None)],
-        "edu_clerk": [("unit_clerk", city, edu)],
-        "edu_head": [("unit_head", city, edu)],
-        "transport_clerk": [("unit_clerk", city, transport)],
-        "station": [("station_staff", city, None)],
-        "sc_member": [("sc_member", city, None), ("deputy", city, None)],
-        "committee": [("committee", city, None)],
-        "supervisor": [("gov_supervisor", city, None)],
-        "leader": [("leader", city, None)],
-        "county_affairs": [("deputy_affairs", county, None)],
-        "nobody": [],
-    }
     users = {}
-    for username, roles in spec.items():
+    places = {"city": city, "county": county, "edu": edu, "transport": transport, None: None}
+    for username, roles in WORLD_ROLES.items():
         user = make_user(username, email=f"{username}@example.org", phone="13800138000")
         for role, congress, unit in roles:
-            RoleAssignment.objects.create(user=user, role=role, congress=congress, unit=unit)
+            RoleAssignment.objects.create(
+                user=user, role=role, congress=places[congress], unit=places[unit]
+            )
         users[username] = user
     return World(city, county, term, session, edu, transport, users)
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client
 
+from conftest import WORLD_USERS
 from renda.accounts.models import RoleAssignment, SecurityPolicy, User
 from renda.accounts.permissions import (
     can_manage_accounts,
@@ -18,22 +19,7 @@ from renda.audit.models import AuditEvent
 
 from .conftest import PASSWORD
 
-USERNAMES = [
-    "admin",
-    "affairs",
-    "deputy",
-    "deputy2",
-    "edu_clerk",
-    "edu_head",
-    "transport_clerk",
-    "station",
-    "sc_member",
-    "committee",
-    "supervisor",
-    "leader",
-    "county_affairs",
-    "nobody",
-]
+USERNAMES = list(WORLD_USERS)
 GOOD = "Quiet-river-2026!"
 
 

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import WORLD_USERS
+
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    None,
-    "admin",
-    "affairs",
-    "deputy",
-    "deputy2",
-    "edu_clerk",
-    "edu_head",
-    "transport_clerk",
-    "station",
-    "sc_member",
-    "committee",
-    "supervisor",
-    "leader",
-    "county_affairs",
-    "nobody",
-]
+ROLES = [None, *WORLD_USERS]
 
 
 def test_deadline_contract_months():

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import WORLD_USERS
 from renda.notifications.actions import notify
 from renda.notifications.models import Notification
 
-ALL_USERS = [
-    "admin",
-    "affairs",
-    "deputy",
-    "deputy2",
-    "edu_clerk",
-    "edu_head",
-    "transport_clerk",
-    "station",
-    "sc_member",
-    "committee",
-    "supervisor",
-    "leader",
-    "county_affairs",
-    "nobody",
-]
+ALL_USERS = list(WORLD_USERS)
 
 
 @pytest.fixture

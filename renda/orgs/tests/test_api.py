@@ -5,22 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import Resolver404, resolve
 
-ALL_USERS = [
-    "admin",
-    "affairs",
-    "deputy",
-    "deputy2",
-    "edu_clerk",
-    "edu_head",
-    "transport_clerk",
-    "station",
-    "sc_member",
-    "committee",
-    "supervisor",
-    "leader",
-    "county_affairs",
-    "nobody",
-]
+from conftest import WORLD_USERS
+
+ALL_USERS = list(WORLD_USERS)
 CITY_STAFF = {"admin", "affairs", "committee", "supervisor", "leader"}
 
 

@@ -5,24 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from conftest import WORLD_USERS
 from renda.audit.actions import record_event
 
-ALL_USERS = [
-    "admin",
-    "affairs",
-    "deputy",
-    "deputy2",
-    "edu_clerk",
-    "edu_head",
-    "transport_clerk",
-    "station",
-    "sc_member",
-    "committee",
-    "supervisor",
-    "leader",
-    "county_affairs",
-    "nobody",
-]
+ALL_USERS = list(WORLD_USERS)
 CITY_STAFF = {"admin", "affairs", "committee", "supervisor", "leader"}
 
 
