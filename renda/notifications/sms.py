@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from abc import ABC, abstractmethod
 from typing import TextIO
 
 from django.conf import settings
@@ -16,11 +17,12 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger("renda.sms")
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(ABC):
     """Send one text message to one mobile number; raise on failure so the task can retry."""
 
-    def send(self, phone: str, text: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, phone: str, text: str) -> None:
+        """Deliver `text` to `phone` (a provider's API call, a gateway, ...)."""
 
 
 class ConsoleSmsBackend(BaseSmsBackend):

@@ -1,6 +1,6 @@
 """Fill the legal calendar with every year the chinese-calendar package knows (2004–2026).
 
-The package is read here, once, and never at run time: it raises NotImplementedError for years it
+The package is read here, once, and never at run time: it raises an error for years it
 does not know (CALENDAR-UNKNOWN-YEAR), while our table simply has no row for them.
 """
 
