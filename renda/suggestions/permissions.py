@@ -60,3 +60,33 @@ def is_unit_head(user: Any, assignment: Assignment) -> bool:
 def can_evaluate(user: Any, suggestion: Suggestion) -> bool:
     """SUG-FEEDBACK: the lead deputy rates each lead unit's answer."""
     return is_lead_deputy(user, suggestion)
+
+
+def heads_unit(user: Any, assignment: Assignment) -> bool:
+    """The head (一把手) of exactly this assignment's unit: who signs off its answer."""
+    from renda.accounts.permissions import role_assignments
+
+    return any(
+        ra.role == Role.UNIT_HEAD and ra.unit_id == assignment.unit_id
+        for ra in role_assignments(user)
+    )
+
+
+def get_return_request_for_user(user: Any, pk: Any) -> Any:
+    """A return request (SUG-RETURN), or 404 unless its suggestion is visible to the user."""
+    from .models import ReturnRequest
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    request = (
+        ReturnRequest.objects.filter(pk=pk, assignment__suggestion__in=suggestions_visible_to(user))
+        .select_related("assignment__unit", "assignment__return_deadline")
+        .first()
+    )
+    if request is None:
+        raise Http404
+    return request

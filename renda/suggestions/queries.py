@@ -49,3 +49,36 @@ def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
 
 def unit_ids_of(user: Any) -> set[int]:
     return {ra.unit_id for ra in role_assignments(user) if ra.role in UNIT_ROLES and ra.unit_id}
+
+
+def unit_staff(unit_ids: Any) -> dict[int, list[Any]]:
+    """The active clerks and heads of each unit (unit id → people): who is told of an
+    assignment and who watches its deadlines. One query for all units."""
+    from renda.accounts.models import RoleAssignment
+
+    out: dict[int, list[Any]] = {}
+    rows = (
+        RoleAssignment.objects.filter(
+            unit_id__in=list(unit_ids), role__in=UNIT_ROLES, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("unit_id", "user_id")
+    )
+    for ra in rows:
+        people = out.setdefault(ra.unit_id, [])
+        if all(p.pk != ra.user_id for p in people):
+            people.append(ra.user)
+    return out
+
+
+def office_staff(congress_id: int) -> list[Any]:
+    """The active deputy-affairs office staff of a congress (who decide return requests)."""
+    from renda.accounts.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True, roles__role=Role.DEPUTY_AFFAIRS, roles__congress_id=congress_id
+        )
+        .distinct()
+        .order_by("pk")
+    )
