@@ -72,6 +72,52 @@ def heads_unit(user: Any, assignment: Assignment) -> bool:
     )
 
 
+# --- Answers, evaluation, commitments and key suggestions (issue 3 points 5–8) ----------------
+
+
+def can_answer(user: Any, assignment: Assignment) -> bool:
+    """SUG-CATEGORY: a clerk or head of a lead unit sends that unit's answer."""
+    return assignment.role == "lead" and acts_for_unit(user, assignment)
+
+
+def acts_for_any_unit_of(user: Any, suggestion: Suggestion, *, lead_only: bool = False) -> bool:
+    """Whether the user acts for one of the suggestion's (lead) units still holding it."""
+    units = unit_ids_of(user)
+    if not units:
+        return False
+    qs = suggestion.assignments.filter(unit_id__in=units).exclude(state="returned")
+    if lead_only:
+        qs = qs.filter(role="lead")
+    return qs.exists()
+
+
+def can_mark_key(user: Any, suggestion: Suggestion) -> bool:
+    """SUG-KEY: the deputy-affairs office records the director's council's choice."""
+    return is_office(user, suggestion)
+
+
+def get_commitment_for_user(user: Any, pk: Any) -> Any:
+    """A commitment of a suggestion the user may see; 404 for missing and forbidden alike."""
+    from .models import Commitment
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    commitment = (
+        Commitment.objects.filter(
+            pk=pk, answer__assignment__suggestion__in=suggestions_visible_to(user)
+        )
+        .select_related("answer__assignment__suggestion")
+        .first()
+    )
+    if commitment is None:
+        raise Http404
+    return commitment
+
+
 def get_return_request_for_user(user: Any, pk: Any) -> Any:
     """A return request (SUG-RETURN), or 404 unless its suggestion is visible to the user."""
     from .models import ReturnRequest

@@ -82,3 +82,58 @@ def office_staff(congress_id: int) -> list[Any]:
         .distinct()
         .order_by("pk")
     )
+
+
+# --- Answers, follow-up and key suggestions (issue 3 points 5–8) ------------------------------
+
+
+def follow_up_list(congress: Any) -> QuerySet[Any]:
+    """Unmet commitments of closed suggestions (回头看), soonest due first (SUG-CATEGORY).
+
+    Only the commitments of each unit's latest answer count: a re-handled answer (SUG-REHANDLE)
+    replaces what the first one promised."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Answer, Commitment
+
+    newer = Answer.objects.filter(
+        assignment_id=OuterRef("answer__assignment_id"), round__gt=OuterRef("answer__round")
+    )
+    return (
+        Commitment.objects.filter(
+            met_at__isnull=True,
+            answer__assignment__suggestion__congress=congress,
+            answer__assignment__suggestion__state=State.CLOSED,
+        )
+        .exclude(Exists(newer))
+        .select_related("answer__assignment__suggestion", "answer__assignment__unit")
+        .order_by("due", "id")
+    )
+
+
+def key_suggestions_board(user: Any, year: int | None = None) -> QuerySet[Any]:
+    """SUG-KEY: the key suggestions a supervisor follows, with their latest progress report.
+
+    A supervising leader sees those naming them; office roles (deputy-affairs, committees,
+    leaders, government supervision) see every key suggestion of their congresses."""
+    from django.db.models import Count, Max
+
+    from .models import KeySuggestion
+
+    if not getattr(user, "is_authenticated", False):
+        return KeySuggestion.objects.none()
+    qs = KeySuggestion.objects.all()
+    if not is_admin(user):
+        office_congresses = {
+            ra.congress_id
+            for ra in role_assignments(user)
+            if ra.role in OFFICE_ROLES and ra.congress_id
+        }
+        qs = qs.filter(Q(supervisor=user) | Q(suggestion__congress_id__in=office_congresses))
+    if year is not None:
+        qs = qs.filter(year=year)
+    return (
+        qs.select_related("suggestion", "supervisor")
+        .annotate(report_count=Count("reports"), last_report_at=Max("reports__reported_at"))
+        .order_by("-year", "suggestion__number", "id")
+    )
