@@ -21,6 +21,8 @@ from renda.calendar.api import router as calendar_router
 from renda.errors import DomainError
 from renda.notifications.api import router as notifications_router
 from renda.orgs.api import router as orgs_router
+from renda.suggestions.api_assignment import return_requests_router
+from renda.suggestions.api_assignment import router as suggestions_assignment_router
 
 
 class ObjectBodyParser(Parser):
@@ -136,3 +138,5 @@ api.add_router("", accounts_router, tags=["accounts"])
 api.add_router("/calendar", calendar_router, tags=["calendar"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
 api.add_router("", orgs_router, tags=["orgs"])
+api.add_router("/suggestions", suggestions_assignment_router, tags=["suggestions"])
+api.add_router("/return-requests", return_requests_router, tags=["suggestions"])

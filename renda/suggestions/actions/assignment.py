@@ -334,7 +334,7 @@ def _relock_assignment(assignment: Assignment | int) -> tuple[Suggestion, Assign
     suggestion_id = Assignment.objects.values_list("suggestion_id", flat=True).get(pk=pk)
     suggestion = lock(suggestion_id)
     fresh = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("unit", "answer_deadline", "return_deadline", "co_opinion_deadline")
         .get(pk=pk)
     )
