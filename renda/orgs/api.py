@@ -40,6 +40,7 @@ class UnitFilter(Schema):
     congress: int | None = Field(default=None, ge=1, le=MAX_PK, description="a congress id")
     kind: UnitKind | None = None
     active: bool | None = None
+    q: str | None = Field(default=None, max_length=100, description="part of the unit's name")
 
 
 @router.get("/congresses", response=list[CongressOut], summary="Congresses I may see")
@@ -75,6 +76,8 @@ def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> list[UnitOut
         qs = qs.filter(kind=filters.kind)
     if filters.active is not None:
         qs = qs.filter(active=filters.active)
+    if filters.q and filters.q.strip():
+        qs = qs.filter(name__icontains=filters.q.strip())
     units = qs.order_by("congress__division_code", KIND_ORDER, "name")
     return [
         UnitOut(

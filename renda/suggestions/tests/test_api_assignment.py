@@ -447,3 +447,11 @@ def test_two_clerks_assigning_through_the_api_one_wins_the_other_gets_409(api, w
     assert sorted(statuses) == [200, 409]
     assert any("state: assigned" in d for d in details)
     assert Assignment.objects.filter(suggestion=s).count() == 1
+
+
+# --- unit search for the assignment screen (GET /api/v1/units?q=, renda/orgs/api.py) ---------
+def test_units_search_by_part_of_the_name(api, world):
+    found = api("affairs").get("/units", congress=world.city.pk, q="教育").json()
+    assert [u["id"] for u in found] == [world.edu.pk]
+    assert api("affairs").get("/units", q="  ").status_code == 200
+    assert api("affairs").get("/units", q="x" * 101).status_code == 422
