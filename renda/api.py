@@ -23,6 +23,7 @@ from renda.notifications.api import router as notifications_router
 from renda.orgs.api import router as orgs_router
 from renda.suggestions.api_assignment import return_requests_router
 from renda.suggestions.api_assignment import router as suggestions_assignment_router
+from renda.suggestions.api_submission import router as suggestions_submission_router
 
 
 class ObjectBodyParser(Parser):
@@ -68,7 +69,13 @@ def error_response(
 def _describe_validation(errors: list[dict[str, Any]]) -> str:
     parts = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        # ("body", <param>, field...) or ("query"|"path", field...): drop only the source and
+        # the body parameter's name, so a field itself called "body" is still named.
+        loc = [str(p) for p in err.get("loc", [])]
+        if loc[:1] == ["body"]:
+            loc = loc[2:]
+        elif loc[:1] in (["query"], ["path"]):
+            loc = loc[1:]
         where = ".".join(loc) or "input"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) or _("The request is not valid.")
@@ -138,5 +145,6 @@ api.add_router("", accounts_router, tags=["accounts"])
 api.add_router("/calendar", calendar_router, tags=["calendar"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
 api.add_router("", orgs_router, tags=["orgs"])
+api.add_router("/suggestions", suggestions_submission_router, tags=["suggestions"])
 api.add_router("/suggestions", suggestions_assignment_router, tags=["suggestions"])
 api.add_router("/return-requests", return_requests_router, tags=["suggestions"])
