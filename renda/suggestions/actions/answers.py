@@ -624,7 +624,9 @@ def send_deadline_warning(assignment_pk: int, days: int, *, today: date | None =
     """
     today = today or _today()
     assignment = (
-        Assignment.objects.select_for_update()
+        # FOR UPDATE OF the assignment only: PostgreSQL refuses to lock the nullable side of
+        # the outer join to the deadline.
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("answer_deadline", "unit", "suggestion")
         .filter(pk=assignment_pk, state=AssignmentState.ACTIVE, role=UnitRole.LEAD)
         .first()
@@ -654,24 +656,30 @@ def send_deadline_warning(assignment_pk: int, days: int, *, today: date | None =
 def mark_overdue(assignment_pk: int, *, today: date | None = None) -> bool:
     """Mark a lead unit's answer overdue and escalate to its head and the office (point 9).
 
-    The claim is the compare-and-swap on `overdue_since`: only the worker whose conditional
-    update changed the row escalates; the other's update matches nothing.
+    The claim is a compare-and-swap on `overdue_since` (`UPDATE … WHERE overdue_since IS NULL`
+    on the row itself): only the worker whose update changed the row escalates. The row is
+    locked and re-read first, so a deadline reset meanwhile (SUG-REHANDLE) is seen. (A filter
+    through the deadline join would make Django update `WHERE id IN (subquery)`, which
+    PostgreSQL does not re-check against the row a concurrent worker just changed.)
     """
     today = today or _today()
-    claimed = Assignment.objects.filter(
-        pk=assignment_pk,
-        overdue_since__isnull=True,
-        state=AssignmentState.ACTIVE,
-        role=UnitRole.LEAD,
-        answer_deadline__due__lt=today,
-    ).update(overdue_since=today)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("answer_deadline", "unit", "suggestion")
+        .filter(pk=assignment_pk, state=AssignmentState.ACTIVE, role=UnitRole.LEAD)
+        .first()
+    )
+    if assignment is None or assignment.answer_deadline is None:
+        return False
+    due = assignment.answer_deadline.due
+    if due >= today:
+        return False
+    claimed = Assignment.objects.filter(pk=assignment_pk, overdue_since__isnull=True).update(
+        overdue_since=today
+    )
     if not claimed:
         return False
-    assignment = Assignment.objects.select_related("answer_deadline", "unit", "suggestion").get(
-        pk=assignment_pk
-    )
     suggestion = assignment.suggestion
-    due = assignment.answer_deadline.due
     record_event(assignment, "suggestion.overdue", data={"due": due, "suggestion": suggestion.pk})
     title = _("Overdue: %(unit)s has not answered %(label)s (due %(due)s)") % {
         "unit": assignment.unit.name,
