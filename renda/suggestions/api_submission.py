@@ -22,7 +22,7 @@ from renda.errors import Forbidden, InvalidInput
 from renda.orgs.permissions import MAX_PK
 
 from .actions import registration, submission
-from .choices import AssignmentState, Kind, State
+from .choices import AssignmentState, Kind, State, UnitRole
 from .models import Answer, Assignment, Commitment, Evaluation, Sponsor, Suggestion
 from .permissions import get_suggestion_for_user
 from .queries import suggestions_visible_to
@@ -181,6 +181,20 @@ def _brief(s: Suggestion) -> Brief:
     return Brief(id=s.pk, number=s.number, kind=s.kind, state=s.state)
 
 
+def _assignment_out(a: Assignment) -> AssignmentOut:
+    """`due`: a lead unit's answer deadline, a co-unit's opinion deadline (as GET …/assignments)."""
+    deadline = a.answer_deadline if a.role == UnitRole.LEAD else a.co_opinion_deadline
+    return AssignmentOut(
+        id=a.pk,
+        unit=a.unit_id,
+        unit_name=a.unit.name,
+        role=a.role,
+        due=deadline.due if deadline else None,
+        state=a.state,
+        provisional=bool(deadline and deadline.provisional),
+    )
+
+
 def _congress_for_new(user: Any, wanted: int | None) -> int:
     """The congress a deputy writes in: the one named, or their only one."""
     mine = sorted(
@@ -262,7 +276,7 @@ def detail(request: HttpRequest, suggestion_id: int) -> Detail:
     sponsors = Sponsor.objects.filter(suggestion=s).select_related("deputy").order_by("id")
     assignments = list(
         Assignment.objects.filter(suggestion=s)
-        .select_related("unit", "answer_deadline")
+        .select_related("unit", "answer_deadline", "co_opinion_deadline")
         .order_by("id")
     )
     answers = list(
@@ -303,18 +317,7 @@ def detail(request: HttpRequest, suggestion_id: int) -> Detail:
             )
             for sp in sponsors
         ],
-        assignments=[
-            AssignmentOut(
-                id=a.pk,
-                unit=a.unit_id,
-                unit_name=a.unit.name,
-                role=a.role,
-                due=a.answer_deadline.due if a.answer_deadline else None,
-                state=a.state,
-                provisional=bool(a.answer_deadline and a.answer_deadline.provisional),
-            )
-            for a in assignments
-        ],
+        assignments=[_assignment_out(a) for a in assignments],
         answers=[
             AnswerOut(
                 id=an.pk,

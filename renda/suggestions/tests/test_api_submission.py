@@ -236,7 +236,7 @@ def test_detail_has_the_contract_shape(api, world, cases):
     lead, co = by_unit[world.edu.pk], by_unit[world.transport.pk]
     assert (lead["role"], lead["state"]) == ("lead", "active")
     assert lead["due"] and lead["provisional"] in (True, False)
-    assert co["role"] == "co"
+    assert co["role"] == "co" and co["due"]  # a co-unit's due date is its opinion's
     assert data["answers"] == [] and data["evaluations"] == [] and data["commitments"] == []
     # The transport bureau is only a co-unit: it sees the suggestion too.
     assert api("transport_clerk").get(f"/suggestions/{s.pk}").status_code == 200
