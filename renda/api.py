@@ -21,6 +21,8 @@ from renda.calendar.api import router as calendar_router
 from renda.errors import DomainError
 from renda.notifications.api import router as notifications_router
 from renda.orgs.api import router as orgs_router
+from renda.suggestions.api_answers import commitments_router
+from renda.suggestions.api_answers import router as suggestions_answers_router
 from renda.suggestions.api_assignment import return_requests_router
 from renda.suggestions.api_assignment import router as suggestions_assignment_router
 from renda.suggestions.api_submission import router as suggestions_submission_router
@@ -148,3 +150,5 @@ api.add_router("", orgs_router, tags=["orgs"])
 api.add_router("/suggestions", suggestions_submission_router, tags=["suggestions"])
 api.add_router("/suggestions", suggestions_assignment_router, tags=["suggestions"])
 api.add_router("/return-requests", return_requests_router, tags=["suggestions"])
+api.add_router("/suggestions", suggestions_answers_router, tags=["suggestions"])
+api.add_router("/commitments", commitments_router, tags=["suggestions"])
