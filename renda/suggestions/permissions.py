@@ -53,10 +53,6 @@ def acts_for_unit(user: Any, assignment: Assignment) -> bool:
     return assignment.unit_id in unit_ids_of(user)
 
 
-def is_unit_head(user: Any, assignment: Assignment) -> bool:
-    return has_role(user, Role.UNIT_HEAD) and assignment.unit_id in unit_ids_of(user)
-
-
 def can_evaluate(user: Any, suggestion: Suggestion) -> bool:
     """SUG-FEEDBACK: the lead deputy rates each lead unit's answer."""
     return is_lead_deputy(user, suggestion)

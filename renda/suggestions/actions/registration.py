@@ -24,11 +24,11 @@ from renda.rules.profiles import profile_for
 from ..choices import ExcludedGround, Kind, State
 from ..models import TEXT_MAX, Suggestion
 from ..permissions import can_register, is_office
+from ..queries import office_staff
 from .common import lock, require_state
 from .submission import (
     assign_number,
     clean_text,
-    office_of,
     require_motion_cosigners,
     suggestion_url,
 )
@@ -54,7 +54,7 @@ def register(suggestion: Suggestion, *, by: Any) -> Suggestion:
         kind=period.kind,
         amount=period.amount,
         owner=suggestion,
-        watchers=office_of(suggestion.congress_id),
+        watchers=office_staff(suggestion.congress_id),
         by=by,
     )
     suggestion.save(

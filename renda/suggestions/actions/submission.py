@@ -32,6 +32,7 @@ from renda.rules.profiles import profile_for
 from ..choices import Kind, SponsorRole, State
 from ..models import BODY_MAX, TITLE_MAX, NumberCounter, Sponsor, Suggestion, Topic
 from ..permissions import can_edit_draft
+from ..queries import office_staff
 from .common import lock, require_state
 
 NUMBER_MAX = Suggestion._meta.get_field("number").max_length or 40
@@ -104,16 +105,6 @@ def _clean_topic(congress: Congress, topic: Any) -> Topic | None:
 
 def is_deputy_of(user: Any, congress: Congress | int) -> bool:
     return has_role(user, Role.DEPUTY, congress=congress)
-
-
-def office_of(congress: Congress | int) -> list[User]:
-    """The deputy-affairs office's people of one congress (who register what is submitted)."""
-    pk = getattr(congress, "pk", congress)
-    return list(
-        User.objects.filter(
-            is_active=True, roles__role=Role.DEPUTY_AFFAIRS, roles__congress_id=pk
-        ).distinct()
-    )
 
 
 def suggestion_url(suggestion: Suggestion) -> str:
@@ -493,7 +484,7 @@ def submit(suggestion: Suggestion, *, by: Any) -> Suggestion:
         },
     )
     notify(
-        office_of(suggestion.congress_id),
+        office_staff(suggestion.congress_id),
         title=_("Submitted for registration: %(number)s %(title)s")
         % {"number": suggestion.number, "title": suggestion.title},
         url=suggestion_url(suggestion),
