@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
@@ -73,8 +74,8 @@ class ContactStage(models.TextChoices):
 class ContactMethod(models.TextChoices):
     PHONE = "phone", _("Phone")
     VISIT = "visit", _("Visit")
-    MEETING = "meeting", _("Meeting")
-    OTHER = "other", _("Other")
+    MEETING = "meeting", pgettext_lazy("contact method", "Meeting")
+    OTHER = "other", pgettext_lazy("contact method", "Other")
 
 
 class Category(models.TextChoices):
