@@ -13,6 +13,7 @@ urlpatterns = [
     path("orgs/", include("renda.orgs.urls")),
     path("calendar/", include("renda.calendar.urls")),
     path("notifications/", include("renda.notifications.urls")),
+    path("suggestions/", include("renda.suggestions.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("renda.home.urls")),
 ]
