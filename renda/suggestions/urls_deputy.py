@@ -1,5 +1,9 @@
 """HTML pages of the suggestions app for the deputy side (see urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_deputy
+
+urlpatterns: list = [
+    path("<int:pk>/", views_deputy.detail, name="detail"),
+]
