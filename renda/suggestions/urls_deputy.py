@@ -6,4 +6,14 @@ from . import views_deputy
 
 urlpatterns: list = [
     path("<int:pk>/", views_deputy.detail, name="detail"),
+    path("<int:pk>/answers/<int:answer_pk>/rate/", views_deputy.rate, name="rate"),
+    path("mine/", views_deputy.mine, name="mine"),
+    path("new/", views_deputy.new, name="new"),
+    path("<int:pk>/edit/", views_deputy.edit, name="edit"),
+    path("autosave/", views_deputy.autosave, name="autosave"),
+    path(
+        "<int:pk>/cosign/<str:verb>/",
+        views_deputy.answer_cosign,
+        name="cosign",
+    ),
 ]
