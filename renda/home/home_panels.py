@@ -115,13 +115,39 @@ def unit_panel(user: Any) -> Panel:
 
 @register({Role.DEPUTY_AFFAIRS})
 def affairs_panel(user: Any) -> Panel:
-    return _queue(
-        "affairs",
-        _("To register and assign"),
-        _(
+    """The office's queue: the five oldest submitted or registered suggestions (one query) and
+    how many wait in all (one COUNT); the inbox page has return requests and overdue answers."""
+    from renda.suggestions.views_office import office_suggestions
+
+    waiting = (
+        office_suggestions(user)
+        .filter(state__in=("submitted", "registered"))
+        .order_by("submitted_at", "id")
+    )
+    rows = list(waiting.only("id", "title", "number", "state", "submitted_at")[:5])
+    return Panel(
+        key="affairs",
+        title=_("To register and assign"),
+        empty_text=_(
             "Suggestions waiting for registration and assignment, return requests and overdue "
             "answers will appear here."
         ),
+        items=[
+            PanelItem(
+                title=s.title,
+                url=reverse("suggestions:detail", args=[s.pk]),
+                meta=f"{s.number} · {timezone.localtime(s.submitted_at):%Y-%m-%d}"
+                if s.submitted_at
+                else s.number,
+                badge=str(_("to register") if s.state == "submitted" else _("to assign")),
+                badge_class="text-bg-primary" if s.state == "submitted" else "text-bg-info",
+            )
+            for s in rows
+        ],
+        count=waiting.count() if len(rows) == 5 else None,
+        more_url=reverse("suggestions:office_inbox"),
+        more_label=_("All suggestions to handle"),
+        order=20,
     )
 
 

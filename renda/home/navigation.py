@@ -43,6 +43,12 @@ def _can_manage_accounts(request: HttpRequest) -> bool:
     return can_manage_accounts(request.user)
 
 
+def _can_use_office_inbox(request: HttpRequest) -> bool:
+    from renda.suggestions.views_office import can_use_office_inbox
+
+    return can_use_office_inbox(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -83,6 +89,12 @@ NAV: list[NavItem] = [
     NavItem("calendar", _("Legal calendar"), "calendar:overview", _can_view_calendar),
     NavItem("accounts", _("Accounts"), "accounts:user_list", _can_manage_accounts),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
+    NavItem(
+        "office_inbox",
+        _("Suggestions to handle"),
+        "suggestions:office_inbox",
+        _can_use_office_inbox,
+    ),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]
 

@@ -1,5 +1,16 @@
 """HTML pages of the suggestions app for the office side (see urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_office as v
+
+urlpatterns: list = [
+    path("office/", v.office_inbox, name="office_inbox"),
+    path("<int:pk>/office/units/", v.unit_search, name="office_unit_search"),
+    path("<int:pk>/office/register/", v.register_view, name="office_register"),
+    path("<int:pk>/office/reject/", v.reject_view, name="office_reject"),
+    path("<int:pk>/office/convert/", v.convert_view, name="office_convert"),
+    path("<int:pk>/office/assign/", v.assign_view, name="office_assign"),
+    path("<int:pk>/office/key/", v.mark_key_view, name="office_mark_key"),
+    path("return-requests/<int:pk>/decide/", v.decide_return_view, name="office_decide_return"),
+]

@@ -11,9 +11,9 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 EXPECTED = {
-    "admin": ALL | {"orgs", "calendar", "accounts"},
-    "affairs": ALL | {"orgs", "calendar"},
-    "county_affairs": ALL | {"orgs", "calendar"},
+    "admin": ALL | {"orgs", "calendar", "accounts", "office_inbox"},
+    "affairs": ALL | {"orgs", "calendar", "office_inbox"},
+    "county_affairs": ALL | {"orgs", "calendar", "office_inbox"},
     "deputy": ALL,
     "deputy2": ALL,
     "edu_clerk": ALL | {"calendar"},
@@ -62,7 +62,15 @@ def test_staff_see_the_administration_entry(world):
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     keys = [link.key for link in navigation_for(_request(user))]
-    assert keys == ["home", "orgs", "calendar", "accounts", "notifications", "admin"]
+    assert keys == [
+        "home",
+        "orgs",
+        "calendar",
+        "accounts",
+        "notifications",
+        "office_inbox",
+        "admin",
+    ]
 
 
 def test_admins_see_every_entry_but_the_staff_only_admin_site(world):
