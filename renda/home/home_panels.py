@@ -103,13 +103,33 @@ def deputy_panel(user: Any) -> Panel:
 
 @register({Role.UNIT_CLERK, Role.UNIT_HEAD})
 def unit_panel(user: Any) -> Panel:
-    return _queue(
-        "unit",
-        _("Assigned to my unit"),
-        _(
+    """The unit's queue: still-handling assignments of its units, soonest due first (one query
+    for the rows; the count only when there are more than shown)."""
+    from renda.suggestions.views_unit import mark_overdue, unit_queue_rows
+
+    rows = list(unit_queue_rows(user).filter(state="active")[:5])
+    mark_overdue(rows, timezone.localdate())
+    return Panel(
+        key="unit",
+        title=_("Assigned to my unit"),
+        empty_text=_(
             "Suggestions and citizens' opinions assigned to your unit, with their answer "
             "deadlines, will appear here."
         ),
+        items=[
+            PanelItem(
+                title=f"{a.suggestion.number} {a.suggestion.title}",
+                url=reverse("suggestions:detail", args=[a.suggestion_id]),
+                meta=(a.due_deadline.due.isoformat() if a.due_deadline else ""),
+                badge=str(_("overdue")) if a.is_overdue else "",
+                badge_class="text-bg-danger",
+            )
+            for a in rows
+        ],
+        count=(unit_queue_rows(user).filter(state="active").count() if len(rows) == 5 else None),
+        more_url=reverse("suggestions:unit_queue"),
+        more_label=_("All assigned to my unit"),
+        order=20,
     )
 
 

@@ -49,6 +49,12 @@ def _can_use_office_inbox(request: HttpRequest) -> bool:
     return can_use_office_inbox(request.user)
 
 
+def _can_use_unit_queue(request: HttpRequest) -> bool:
+    from renda.suggestions.views_unit import can_use_unit_queue
+
+    return can_use_unit_queue(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -95,6 +101,7 @@ NAV: list[NavItem] = [
         "suggestions:office_inbox",
         _can_use_office_inbox,
     ),
+    NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]
 

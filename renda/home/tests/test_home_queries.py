@@ -18,7 +18,15 @@ HOME_QUERIES = 5
 ADMIN_HOME_QUERIES = HOME_QUERIES + 3
 # The deputy-affairs office's panel ("To register and assign") adds: its five oldest submitted or
 # registered suggestions (1) and, only when there are five or more, how many wait in all (1).
-ROLE_EXTRA_QUERIES = {"affairs": 2, "county_affairs": 2}
+# The unit's panel ("Assigned to my unit") adds: its five soonest-due assignments still being
+# handled (1) and, only when there are five or more, how many there are in all (1).
+ROLE_EXTRA_QUERIES = {
+    "affairs": 2,
+    "county_affairs": 2,
+    "edu_clerk": 2,
+    "edu_head": 2,
+    "transport_clerk": 2,
+}
 
 ROLES = [
     "affairs",
