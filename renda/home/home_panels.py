@@ -91,13 +91,41 @@ def _queue(key: str, title: Any, empty: Any) -> Panel:
 
 @register({Role.DEPUTY})
 def deputy_panel(user: Any) -> Panel:
-    return _queue(
-        "deputy",
-        _("My suggestions and duties"),
-        _(
+    """The deputy's queue: the five most recently changed own or co-signed suggestions and
+    co-signature requests (one query), and how many in all only when there are five or more."""
+    from renda.suggestions.views_deputy import deputy_queue
+
+    rows = list(deputy_queue(user)[:5])
+    items = []
+    for s in rows:
+        if s.waiting_for_me:
+            badge, badge_class = str(_("co-sign?")), "text-bg-warning"
+        elif s.state == "answered" and s.lead_deputy_id == user.pk:
+            badge, badge_class = str(_("to rate")), "text-bg-warning"
+        else:
+            badge, badge_class = str(s.get_state_display()), "text-bg-secondary"
+        own_draft = s.state == "draft" and s.lead_deputy_id == user.pk
+        items.append(
+            PanelItem(
+                title=s.title,
+                url=reverse("suggestions:edit" if own_draft else "suggestions:detail", args=[s.pk]),
+                meta=s.number,
+                badge=badge,
+                badge_class=badge_class,
+            )
+        )
+    return Panel(
+        key="deputy",
+        title=_("My suggestions and duties"),
+        empty_text=_(
             "Your suggestions, answers waiting for your rating, co-signature requests and "
             "activities to attend will appear here."
         ),
+        items=items,
+        count=deputy_queue(user).count() if len(rows) == 5 else None,
+        more_url=reverse("suggestions:mine"),
+        more_label=_("All my suggestions"),
+        order=20,
     )
 
 

@@ -55,6 +55,12 @@ def _can_use_unit_queue(request: HttpRequest) -> bool:
     return can_use_unit_queue(request.user)
 
 
+def _can_write_suggestions(request: HttpRequest) -> bool:
+    from renda.suggestions.views_deputy import can_write_suggestions
+
+    return can_write_suggestions(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -94,6 +100,7 @@ NAV: list[NavItem] = [
     NavItem("orgs", _("Congresses and units"), "orgs:congress_list", _can_browse_orgs),
     NavItem("calendar", _("Legal calendar"), "calendar:overview", _can_view_calendar),
     NavItem("accounts", _("Accounts"), "accounts:user_list", _can_manage_accounts),
+    NavItem("mine", _("My suggestions"), "suggestions:mine", _can_write_suggestions),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
     NavItem(
         "office_inbox",

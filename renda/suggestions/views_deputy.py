@@ -455,3 +455,27 @@ def autosave(request: HttpRequest) -> HttpResponse:
         # The page now edits a saved draft: a reload opens it rather than a blank form.
         response["HX-Replace-Url"] = reverse("suggestions:edit", args=[context["draft"].pk])
     return response
+
+
+# --- Home panel --------------------------------------------------------------------------------
+def deputy_queue(user: Any) -> Any:
+    """The deputy's home queue: own and co-signed suggestions and pending co-signature requests,
+    most recently changed first; `waiting_for_me` marks a request to answer and `to_rate` an
+    answer waiting for the lead deputy's rating (one query)."""
+    pending = Sponsor.objects.filter(
+        suggestion=OuterRef("pk"),
+        deputy=user,
+        role=SponsorRole.COSIGNER,
+        confirmed_at__isnull=True,
+        declined_at__isnull=True,
+    )
+    counted = Sponsor.objects.filter(
+        suggestion=OuterRef("pk"), deputy=user, declined_at__isnull=True
+    )
+    return (
+        Suggestion.objects.filter(Q(lead_deputy=user) | Exists(counted))
+        .exclude(Exists(pending) & ~Q(state__in=submission.COSIGN_STATES))
+        .annotate(waiting_for_me=Exists(pending))
+        .only("id", "title", "number", "state", "lead_deputy_id", "updated_at")
+        .order_by("-updated_at", "-id")
+    )

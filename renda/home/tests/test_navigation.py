@@ -14,13 +14,13 @@ EXPECTED = {
     "admin": ALL | {"orgs", "calendar", "accounts", "office_inbox"},
     "affairs": ALL | {"orgs", "calendar", "office_inbox"},
     "county_affairs": ALL | {"orgs", "calendar", "office_inbox"},
-    "deputy": ALL,
-    "deputy2": ALL,
+    "deputy": ALL | {"mine"},
+    "deputy2": ALL | {"mine"},
     "edu_clerk": ALL | {"calendar", "unit_queue"},
     "edu_head": ALL | {"calendar", "unit_queue"},
     "transport_clerk": ALL | {"calendar", "unit_queue"},
     "station": ALL,
-    "sc_member": ALL,
+    "sc_member": ALL | {"mine"},
     "committee": ALL | {"orgs"},
     "supervisor": ALL | {"orgs"},
     "leader": ALL | {"orgs"},
@@ -75,8 +75,9 @@ def test_staff_see_the_administration_entry(world):
 
 def test_admins_see_every_entry_but_the_staff_only_admin_site(world):
     keys = [link.key for link in navigation_for(_request(world["admin"]))]
-    # An administrator acts for no handling unit, so has no unit queue.
-    assert keys == [item.key for item in NAV if item.key not in ("admin", "unit_queue")]
+    # An administrator acts for no handling unit, so has no unit queue, and is no deputy, so
+    # writes no suggestions.
+    assert keys == [item.key for item in NAV if item.key not in ("admin", "unit_queue", "mine")]
 
 
 def test_current_entry_is_marked_page_and_its_section_true(world):
@@ -107,5 +108,5 @@ def test_shell_context_costs_no_query_until_a_template_uses_it(world, django_ass
         context = shell(request)
     assert isinstance(context["unread_count"], LazyUnreadCount)
     with django_assert_num_queries(2):  # the roles, then the unread COUNT
-        assert [link.key for link in context["nav_items"]] == ["home", "notifications"]
+        assert [link.key for link in context["nav_items"]] == ["home", "mine", "notifications"]
         assert int(context["unread_count"]) == 0

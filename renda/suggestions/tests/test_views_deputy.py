@@ -315,3 +315,28 @@ def test_only_the_lead_deputy_may_rate(world: Any, signed_in: Any, username: str
         {p + "unit": world.edu.pk, p + "rating": "satisfied"},
     )
     assert not Evaluation.objects.exists()
+
+
+# --- Home panel --------------------------------------------------------------------------------
+def test_home_panel_lists_my_suggestions_and_cosign_requests(
+    world: Any, signed_in: Any, django_assert_max_num_queries: Any
+) -> None:
+    from renda.suggestions.actions.submission import create_draft
+
+    s = answered(world)
+    request = create_draft(
+        world.city, by=world["deputy2"], title="请联署的建议", cosigners=[world["deputy"]]
+    )
+    create_draft(world.city, by=world["deputy2"], title="与我无关")
+    html = signed_in("deputy").get("/").content.decode()
+    assert s.title in html and "to rate" in html
+    assert request.title in html and "co-sign?" in html
+    assert "与我无关" not in html
+    assert reverse("suggestions:mine") in html
+    for _i in range(6):
+        create_draft(world.city, by=world["deputy"], title="草稿")
+    client = signed_in("deputy")
+    client.get("/")
+    with django_assert_max_num_queries(7):
+        html = client.get("/").content.decode()
+    assert "草稿" in html
