@@ -43,9 +43,13 @@ CAL = ("home", "calendar", "notifications")
 # What each person of the world fixture must see: panels in page order, header entries.
 EXPECT: dict[str, Expect] = {
     "admin": Expect(
-        ("admin", "inbox"), ("home", "orgs", "calendar", "accounts", "notifications"), unread=2
+        ("admin", "inbox"),
+        ("home", "orgs", "calendar", "accounts", "notifications", "office_inbox"),
+        unread=2,
     ),
-    "affairs": Expect(("affairs", "inbox"), ("home", "orgs", "calendar", "notifications")),
+    "affairs": Expect(
+        ("affairs", "inbox"), ("home", "orgs", "calendar", "notifications", "office_inbox")
+    ),
     "deputy": Expect(("deputy", "inbox"), ALL, unread=3),
     "deputy2": Expect(("deputy", "inbox"), ALL),
     "edu_clerk": Expect(("unit", "inbox"), CAL, unread=1),
