@@ -121,7 +121,7 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
             and answer.current_evaluation is None
             and answer.round == latest_round[answer.assignment_id]
             and answer.assignment.state == AssignmentState.ANSWERED
-            and suggestion.state in (State.ANSWERED, State.EVALUATED)
+            and suggestion.state in answer_actions.RATEABLE
             and (window is None or today <= window.due)
         )
         answer.rate_form = RateForm(

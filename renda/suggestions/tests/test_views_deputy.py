@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -340,3 +341,51 @@ def test_home_panel_lists_my_suggestions_and_cosign_requests(
     with django_assert_max_num_queries(7):
         html = client.get("/").content.decode()
     assert "草稿" in html
+
+
+def test_after_dissatisfied_the_second_answer_is_rated_on_the_page(
+    world: Any, signed_in: Any
+) -> None:
+    """SUG-REHANDLE: dissatisfied sends it back; the second answer gets its own rating form."""
+    from renda.suggestions.models import Answer
+    from renda.suggestions.tests.answer_builders import give_answer, rate, signed_off
+
+    s = answered(world)
+    rate(world, s, rating="dissatisfied")
+    client = signed_in("deputy")
+    html = client.get(reverse("suggestions:detail", args=[s.pk])).content.decode()
+    assert 'data-testid="rate-form"' not in html
+    signed_off(world, s, "edu")
+    give_answer(world, s, text="第二次答复：已增开班次。")
+    second = Answer.objects.get(assignment__suggestion=s, round=2)
+    html = client.get(reverse("suggestions:detail", args=[s.pk])).content.decode()
+    assert html.count('data-testid="rate-form"') == 1
+    assert reverse("suggestions:rate", args=[s.pk, second.pk]) in html
+
+
+def test_detail_page_query_count_does_not_grow_with_units_and_answers(
+    world: Any, signed_in: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from renda.suggestions.tests.answer_builders import CommitmentIn
+
+    def queries(s: Any) -> int:
+        client = signed_in("deputy")
+        client.get(reverse("suggestions:detail", args=[s.pk]))
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("suggestions:detail", args=[s.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    from renda.suggestions.tests.answer_builders import transport_head
+
+    transport_head(world)
+    small = answered(world)
+    big = answered(
+        world,
+        leads=("edu", "transport"),
+        category="B",
+        commitments=[CommitmentIn("增开班次", date(2026, 12, 1))],
+    )
+    assert queries(big) == queries(small)
