@@ -349,12 +349,15 @@ def _write(request: HttpRequest, draft: Suggestion | None) -> HttpResponse:
                 except DomainError as exc:
                     # The draft is kept (saved above); the refusal says what is missing.
                     messages.error(request, _("Not submitted: the draft is saved."))
+                    # Those just invited are listed apart now: not offered again.
+                    data = request.POST.copy()
+                    data.setlist("cosigners", [])
                     form = SuggestionForm(
-                        request.POST,
+                        data,
                         congress=congress,
                         user=request.user,
                         draft=draft,
-                        initial=initial,
+                        initial={"kind": draft.kind},
                     )
                     form.is_valid()
                     _attach(form, exc)

@@ -177,11 +177,15 @@ def test_motion_without_cosigners_is_refused_saying_how_many_more(
     from renda.suggestions.models import Suggestion
 
     response = signed_in("deputy").post(
-        reverse("suggestions:new"), _form(kind="motion", submit="1")
+        reverse("suggestions:new"),
+        _form(kind="motion", submit="1", cosigners=[world["deputy2"].pk]),
     )
     assert response.status_code == 422
     html = response.content.decode()
     assert "10 more are needed" in html
+    form = response.context["form"]
+    assert form["kind"].value() == "motion"
+    assert list(form.errors) == ["cosigners"]
     s = Suggestion.objects.get(title="关于增设社区托育点的建议")
     assert s.state == "draft" and not s.number
 
