@@ -40,6 +40,7 @@ ALL = ("home", "notifications")
 ORGS = ("home", "orgs", "notifications")
 CAL = ("home", "calendar", "notifications")
 DEPUTY = ("home", "mine", "notifications")
+UNIT = ("home", "calendar", "notifications", "unit_queue")
 
 # What each person of the world fixture must see: panels in page order, header entries.
 EXPECT: dict[str, Expect] = {
@@ -53,9 +54,9 @@ EXPECT: dict[str, Expect] = {
     ),
     "deputy": Expect(("deputy", "inbox"), DEPUTY, unread=3),
     "deputy2": Expect(("deputy", "inbox"), DEPUTY),
-    "edu_clerk": Expect(("unit", "inbox"), CAL, unread=1),
-    "edu_head": Expect(("unit", "inbox"), CAL),
-    "transport_clerk": Expect(("unit", "inbox"), CAL),
+    "edu_clerk": Expect(("unit", "inbox"), UNIT, unread=1),
+    "edu_head": Expect(("unit", "inbox"), UNIT),
+    "transport_clerk": Expect(("unit", "inbox"), UNIT),
     "station": Expect(("station", "inbox"), ALL),
     "sc_member": Expect(("deputy", "sc", "inbox"), DEPUTY, unread=12),
     "committee": Expect(("supervision", "inbox"), ORGS),
