@@ -93,7 +93,7 @@ def _queue(key: str, title: Any, empty: Any) -> Panel:
 def deputy_panel(user: Any) -> Panel:
     """The deputy's queue: the five most recently changed own or co-signed suggestions and
     co-signature requests (one query), and how many in all only when there are five or more."""
-    from renda.suggestions.views_deputy import deputy_queue
+    from renda.suggestions.queries import deputy_queue
 
     rows = list(deputy_queue(user)[:5])
     items = []
@@ -133,10 +133,10 @@ def deputy_panel(user: Any) -> Panel:
 def unit_panel(user: Any) -> Panel:
     """The unit's queue: still-handling assignments of its units, soonest due first (one query
     for the rows; the count only when there are more than shown)."""
-    from renda.suggestions.views_unit import mark_overdue, unit_queue_rows
+    from renda.suggestions.queries import mark_due_and_overdue, unit_queue_rows
 
     rows = list(unit_queue_rows(user).filter(state="active")[:5])
-    mark_overdue(rows, timezone.localdate())
+    mark_due_and_overdue(rows, timezone.localdate())
     return Panel(
         key="unit",
         title=_("Assigned to my unit"),
@@ -165,7 +165,7 @@ def unit_panel(user: Any) -> Panel:
 def affairs_panel(user: Any) -> Panel:
     """The office's queue: the five oldest submitted or registered suggestions (one query) and
     how many wait in all (one COUNT); the inbox page has return requests and overdue answers."""
-    from renda.suggestions.views_office import office_suggestions
+    from renda.suggestions.queries import office_suggestions
 
     waiting = (
         office_suggestions(user)

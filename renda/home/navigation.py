@@ -44,19 +44,19 @@ def _can_manage_accounts(request: HttpRequest) -> bool:
 
 
 def _can_use_office_inbox(request: HttpRequest) -> bool:
-    from renda.suggestions.views_office import can_use_office_inbox
+    from renda.suggestions.permissions import can_use_office_inbox
 
     return can_use_office_inbox(request.user)
 
 
 def _can_use_unit_queue(request: HttpRequest) -> bool:
-    from renda.suggestions.views_unit import can_use_unit_queue
+    from renda.suggestions.permissions import can_use_unit_queue
 
     return can_use_unit_queue(request.user)
 
 
 def _can_write_suggestions(request: HttpRequest) -> bool:
-    from renda.suggestions.views_deputy import can_write_suggestions
+    from renda.suggestions.permissions import can_write_suggestions
 
     return can_write_suggestions(request.user)
 

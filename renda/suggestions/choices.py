@@ -26,6 +26,10 @@ class State(models.TextChoices):
     REHANDLING = "rehandling", _("Being handled again")
 
 
+# Co-signatures are asked for and answered while a suggestion is a draft or just submitted.
+COSIGN_STATES = (State.DRAFT, State.SUBMITTED)
+
+
 class SponsorRole(models.TextChoices):
     LEAD = "lead", _("Lead deputy")
     COSIGNER = "cosigner", _("Co-signer")

@@ -11,16 +11,27 @@ from renda.accounts.choices import Role
 from renda.accounts.permissions import has_role, is_admin
 
 from .models import Assignment, Suggestion
-from .queries import suggestions_visible_to, unit_ids_of
+from .queries import (
+    deputy_congress_ids,
+    office_congress_ids,
+    suggestions_visible_to,
+    unit_ids_of,
+)
 
 
-def get_suggestion_for_user(user: Any, pk: Any) -> Suggestion:
+def _valid_pk(pk: Any) -> int:
+    """An id from a URL or a payload as a database-safe int; anything else is a 404."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
     if not 0 < pk < 2**63:
         raise Http404
+    return pk
+
+
+def get_suggestion_for_user(user: Any, pk: Any) -> Suggestion:
+    pk = _valid_pk(pk)
     suggestion = suggestions_visible_to(user).filter(pk=pk).first()
     if suggestion is None:
         raise Http404
@@ -96,12 +107,7 @@ def get_commitment_for_user(user: Any, pk: Any) -> Any:
     """A commitment of a suggestion the user may see; 404 for missing and forbidden alike."""
     from .models import Commitment
 
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk < 2**63:
-        raise Http404
+    pk = _valid_pk(pk)
     commitment = (
         Commitment.objects.filter(
             pk=pk, answer__assignment__suggestion__in=suggestions_visible_to(user)
@@ -118,12 +124,7 @@ def get_return_request_for_user(user: Any, pk: Any) -> Any:
     """A return request (SUG-RETURN), or 404 unless its suggestion is visible to the user."""
     from .models import ReturnRequest
 
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk < 2**63:
-        raise Http404
+    pk = _valid_pk(pk)
     request = (
         ReturnRequest.objects.filter(pk=pk, assignment__suggestion__in=suggestions_visible_to(user))
         .select_related("assignment__unit", "assignment__return_deadline")
@@ -132,3 +133,24 @@ def get_return_request_for_user(user: Any, pk: Any) -> Any:
     if request is None:
         raise Http404
     return request
+
+
+# --- Who may open the suggestion pages (and see their menu entries) --------------------
+
+
+def can_write_suggestions(user: Any) -> bool:
+    """Deputies write suggestions and see "My suggestions" (the page and its menu entry)."""
+    return bool(getattr(user, "is_authenticated", False) and deputy_congress_ids(user))
+
+
+def can_use_unit_queue(user: Any) -> bool:
+    """A clerk or head of at least one handling unit (the queue page and its menu entry)."""
+    return bool(getattr(user, "is_authenticated", False) and unit_ids_of(user))
+
+
+def can_use_office_inbox(user: Any) -> bool:
+    """The office's inbox: deputy-affairs staff of a congress, or an administrator."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    congresses = office_congress_ids(user)
+    return congresses is None or bool(congresses)

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,8 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from renda.accounts.choices import Role
-from renda.accounts.permissions import role_assignments
 from renda.audit.queries import history_of
 from renda.errors import DomainError, InvalidInput
 from renda.orgs.models import Congress
@@ -39,27 +37,12 @@ from .permissions import (
     can_edit_draft,
     can_evaluate,
     can_register,
+    can_write_suggestions,
     get_suggestion_for_user,
 )
-from .queries import suggestions_visible_to
+from .queries import deputy_congress_ids, suggestions_visible_to
 
 PAGE_SIZE = 20
-
-
-def deputy_congress_ids(user: Any) -> list[int]:
-    """The congresses the user is a deputy of (sorted)."""
-    return sorted(
-        {
-            ra.congress_id
-            for ra in role_assignments(user)
-            if ra.role == Role.DEPUTY and ra.congress_id
-        }
-    )
-
-
-def can_write_suggestions(user: Any) -> bool:
-    """Deputies write suggestions and see "My suggestions" (the page and its menu entry)."""
-    return bool(getattr(user, "is_authenticated", False) and deputy_congress_ids(user))
 
 
 def _require_deputy(user: Any) -> None:
@@ -461,23 +444,3 @@ def autosave(request: HttpRequest) -> HttpResponse:
 
 
 # --- Home panel --------------------------------------------------------------------------------
-def deputy_queue(user: Any) -> Any:
-    """The deputy's home queue: own and co-signed suggestions and pending co-signature requests,
-    most recently changed first; `waiting_for_me` marks a request to answer (one query).
-
-    One join on the deputy's own sponsor row (the lead deputy has one too, confirmed; a deputy
-    has at most one per suggestion): a plain join compiles and runs far cheaper than the
-    EXISTS subqueries this used to take, and this runs on every home page."""
-    return (
-        Suggestion.objects.filter(
-            Q(sponsors__deputy=user, sponsors__declined_at__isnull=True)
-            & (Q(sponsors__confirmed_at__isnull=False) | Q(state__in=submission.COSIGN_STATES))
-        )
-        .annotate(
-            waiting_for_me=ExpressionWrapper(
-                Q(sponsors__confirmed_at__isnull=True), output_field=BooleanField()
-            )
-        )
-        .only("id", "title", "number", "state", "lead_deputy_id", "updated_at")
-        .order_by("-updated_at", "-id")
-    )

@@ -16,8 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from renda.accounts.choices import Role
-from renda.accounts.permissions import is_admin, role_assignments
 from renda.errors import DomainError
 
 from .actions.assignment import assign, decide_return
@@ -30,45 +28,21 @@ from .permissions import (
     can_assign,
     can_mark_key,
     can_register,
+    can_use_office_inbox,
     get_return_request_for_user,
     get_suggestion_for_user,
     is_office,
 )
-from .queries import key_suggestions_board, suggestions_visible_to
+from .queries import (
+    key_suggestions_board,
+    office_suggestions,
+)
 
 SECTION_SIZE = 50
 UNIT_SEARCH_MAX = 30
 
 
 # --- who ----------------------------------------------------------------------------------
-def office_congress_ids(user: Any) -> set[int] | None:
-    """The congresses whose deputy-affairs office the user works in; None: all (administrator)."""
-    if is_admin(user):
-        return None
-    return {
-        ra.congress_id
-        for ra in role_assignments(user)
-        if ra.role == Role.DEPUTY_AFFAIRS and ra.congress_id
-    }
-
-
-def can_use_office_inbox(user: Any) -> bool:
-    """The office's inbox: deputy-affairs staff of a congress, or an administrator."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    congresses = office_congress_ids(user)
-    return congresses is None or bool(congresses)
-
-
-def office_suggestions(user: Any) -> QuerySet[Suggestion]:
-    """Suggestions of the congresses the user's office handles (and the user may see)."""
-    congresses = office_congress_ids(user)
-    qs = suggestions_visible_to(user)
-    if congresses is not None:
-        qs = qs.filter(congress_id__in=congresses)
-    return qs
-
-
 def waiting_for_registration(user: Any) -> QuerySet[Suggestion]:
     return (
         office_suggestions(user)

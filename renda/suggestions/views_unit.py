@@ -9,14 +9,12 @@ message, never a 500). The forms are shown by the `unit_actions` tag in the deta
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, F, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,50 +26,19 @@ from renda.errors import DomainError
 from . import letters
 from .actions import answers as answer_actions
 from .actions import assignment as assignment_actions
-from .choices import AssignmentState, UnitRole
+from .choices import AssignmentState
 from .forms_unit import AnswerForm, ContactForm, CoOpinionForm, MetForm, ReturnForm
 from .models import Answer, Assignment, Commitment
 from .permissions import (
     acts_for_unit,
+    can_use_unit_queue,
     get_suggestion_for_user,
     is_lead_deputy,
     is_office,
 )
-from .queries import unit_ids_of
+from .queries import mark_due_and_overdue, unit_queue_rows
 
 PAGE_SIZE = 25
-
-
-def can_use_unit_queue(user: Any) -> bool:
-    """A clerk or head of at least one handling unit (the queue page and its menu entry)."""
-    return bool(getattr(user, "is_authenticated", False) and unit_ids_of(user))
-
-
-def unit_queue_rows(user: Any) -> Any:
-    """The assignments of the user's units (not returned), still handling first, then the
-    soonest due (a lead unit's answer deadline, a co-unit's opinion deadline)."""
-    return (
-        Assignment.objects.filter(unit_id__in=unit_ids_of(user))
-        .exclude(state=AssignmentState.RETURNED)
-        .select_related("suggestion", "unit", "answer_deadline", "co_opinion_deadline")
-        .annotate(
-            due=Case(
-                When(role=UnitRole.LEAD, then=F("answer_deadline__due")),
-                default=F("co_opinion_deadline__due"),
-            ),
-            open_first=Case(When(state=AssignmentState.ACTIVE, then=0), default=1),
-        )
-        .order_by("open_first", F("due").asc(nulls_last=True), "id")
-    )
-
-
-def mark_overdue(rows: list[Assignment], today: date) -> None:
-    for row in rows:
-        deadline = row.answer_deadline if row.role == UnitRole.LEAD else row.co_opinion_deadline
-        row.due_deadline = deadline
-        row.is_overdue = row.state == AssignmentState.ACTIVE and (
-            row.overdue_since is not None or (deadline is not None and deadline.due < today)
-        )
 
 
 @login_required
@@ -79,7 +46,7 @@ def unit_queue(request: HttpRequest) -> HttpResponse:
     if not can_use_unit_queue(request.user):
         raise PermissionDenied
     page = Paginator(unit_queue_rows(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    mark_overdue(list(page.object_list), timezone.localdate())
+    mark_due_and_overdue(list(page.object_list), timezone.localdate())
     return render(request, "suggestions/unit/queue.html", {"page": page})
 
 

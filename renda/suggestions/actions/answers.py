@@ -613,6 +613,18 @@ def _warned(assignment: Assignment, due: date, days: int) -> bool:
     ).exists()
 
 
+def _lock_active_lead(assignment_pk: int) -> Assignment | None:
+    """The still-handling lead assignment, locked for the deadline job's claim."""
+    return (
+        # FOR UPDATE OF the assignment only: PostgreSQL refuses to lock the nullable side of
+        # the outer join to the deadline.
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("answer_deadline", "unit", "suggestion")
+        .filter(pk=assignment_pk, state=AssignmentState.ACTIVE, role=UnitRole.LEAD)
+        .first()
+    )
+
+
 @transaction.atomic
 def send_deadline_warning(assignment_pk: int, days: int, *, today: date | None = None) -> bool:
     """Warn the unit that its answer is due within `days` days (SUG-DEADLINE, point 9).
@@ -623,14 +635,7 @@ def send_deadline_warning(assignment_pk: int, days: int, *, today: date | None =
     whether this call sent the warning.
     """
     today = today or _today()
-    assignment = (
-        # FOR UPDATE OF the assignment only: PostgreSQL refuses to lock the nullable side of
-        # the outer join to the deadline.
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("answer_deadline", "unit", "suggestion")
-        .filter(pk=assignment_pk, state=AssignmentState.ACTIVE, role=UnitRole.LEAD)
-        .first()
-    )
+    assignment = _lock_active_lead(assignment_pk)
     if assignment is None or assignment.answer_deadline is None:
         return False
     due = assignment.answer_deadline.due
@@ -663,12 +668,7 @@ def mark_overdue(assignment_pk: int, *, today: date | None = None) -> bool:
     PostgreSQL does not re-check against the row a concurrent worker just changed.)
     """
     today = today or _today()
-    assignment = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("answer_deadline", "unit", "suggestion")
-        .filter(pk=assignment_pk, state=AssignmentState.ACTIVE, role=UnitRole.LEAD)
-        .first()
-    )
+    assignment = _lock_active_lead(assignment_pk)
     if assignment is None or assignment.answer_deadline is None:
         return False
     due = assignment.answer_deadline.due

@@ -29,7 +29,7 @@ from renda.notifications.actions import notify
 from renda.orgs.models import Congress, Session
 from renda.rules.profiles import profile_for
 
-from ..choices import Kind, SponsorRole, State
+from ..choices import COSIGN_STATES, Kind, SponsorRole, State
 from ..models import BODY_MAX, TITLE_MAX, NumberCounter, Sponsor, Suggestion, Topic
 from ..permissions import can_edit_draft
 from ..queries import office_staff
@@ -278,7 +278,6 @@ def _pending_invitation(suggestion: Suggestion, by: Any) -> Sponsor:
 
 # Co-signatures are answered before registration: a motion needs them to be submitted, a
 # suggestion may gather them until the office takes it.
-COSIGN_STATES = (State.DRAFT, State.SUBMITTED)
 
 
 @transaction.atomic
