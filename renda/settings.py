@@ -273,7 +273,21 @@ if RENDA_ENV == "test":
     # Tests render templates without running collectstatic first.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     WHITENOISE_AUTOREFRESH = True
-MEDIA_ROOT = DATA_DIR / "media"
+# Uploads (suggestion attachments) go to STORAGES["default"]: files under MEDIA_ROOT by
+# default, S3-compatible object storage with django-storages when several app servers run
+# (docs/suggestions.md, Attachments). MEDIA_URL is never routed: media are served only by the
+# permission-checked download views.
+MEDIA_ROOT = Path(os.environ.get("RENDA_MEDIA_ROOT", DATA_DIR / "media")).resolve()
+RENDA_ATTACHMENT_MAX_MB = float(os.environ.get("RENDA_ATTACHMENT_MAX_MB", "20"))
+RENDA_ATTACHMENT_MAX_COUNT = int(os.environ.get("RENDA_ATTACHMENT_MAX_COUNT", "10"))
+# Files above 2.5 MB stream to a temporary file, never whole into memory; the first handler stops
+# storing an upload as soon as it passes the attachment limit (the view then answers 422).
+FILE_UPLOAD_HANDLERS = [
+    "renda.suggestions.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 # --- Mail and SMS -----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

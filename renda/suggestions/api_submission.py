@@ -22,10 +22,11 @@ from renda.errors import Forbidden, InvalidInput
 from renda.orgs.permissions import MAX_PK
 
 from .actions import registration, submission
+from .api_attachments import AttachmentOut, attachment_out
 from .choices import AssignmentState, Kind, State, UnitRole
 from .models import Answer, Assignment, Commitment, Evaluation, Sponsor, Suggestion
 from .permissions import get_suggestion_for_user
-from .queries import suggestions_visible_to
+from .queries import attachments_of, suggestions_visible_to
 
 router = Router()
 
@@ -175,6 +176,7 @@ class Detail(Schema):
     answers: list[AnswerOut]
     evaluations: list[EvaluationOut]
     commitments: list[CommitmentOut]
+    attachments: list[AttachmentOut]
 
 
 def _brief(s: Suggestion) -> Brief:
@@ -345,6 +347,7 @@ def detail(request: HttpRequest, suggestion_id: int) -> Detail:
             for an in answers
             for c in an.commitments.all()
         ],
+        attachments=[attachment_out(a) for a in attachments_of(s)],
     )
 
 

@@ -5,3 +5,10 @@ class SuggestionsConfig(AppConfig):
     name = "renda.suggestions"
     label = "suggestions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from renda.audit.verbs import register_verbs
+
+        from .verbs import EVENT_LABELS
+
+        register_verbs(EVENT_LABELS)

@@ -3,6 +3,8 @@ every state change is an action in actions/."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +28,7 @@ from .choices import (
 TITLE_MAX = 200
 BODY_MAX = 50_000
 TEXT_MAX = 20_000
+ATTACHMENT_NAME_MAX = 200
 
 User = settings.AUTH_USER_MODEL
 
@@ -370,3 +373,32 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.reported_at:%Y-%m-%d}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """A non-guessable storage name: a random uuid, no user-typed part (not even the extension),
+    so nothing about the file can be reached or guessed from outside; the name shown on download
+    is `Attachment.name`."""
+    return f"attachments/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file attached to a suggestion by its lead deputy (issue 3 point 1); never served
+    publicly, only through the permission-checked download (docs/suggestions.md, Attachments)."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=ATTACHMENT_NAME_MAX)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

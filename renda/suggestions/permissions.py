@@ -154,3 +154,29 @@ def can_use_office_inbox(user: Any) -> bool:
         return False
     congresses = office_congress_ids(user)
     return congresses is None or bool(congresses)
+
+
+# --- Attachments (issue 3 point 1) -------------------------------------------------------------
+
+
+def can_manage_attachments(user: Any, suggestion: Suggestion) -> bool:
+    """The lead deputy adds and removes files while the suggestion is a draft or submitted (not
+    yet registered); the action re-checks this under the row lock."""
+    from .actions.attachments import EDITABLE_STATES
+
+    return is_lead_deputy(user, suggestion) and suggestion.state in EDITABLE_STATES
+
+
+def get_attachment_for_user(user: Any, pk: Any, suggestion: Suggestion | None = None) -> Any:
+    """An attachment of a suggestion the user may see (the same visibility as the suggestion);
+    404 for missing and forbidden alike. With `suggestion`, it must also belong to that one."""
+    from .models import Attachment
+
+    pk = _valid_pk(pk)
+    qs = Attachment.objects.filter(pk=pk, suggestion__in=suggestions_visible_to(user))
+    if suggestion is not None:
+        qs = qs.filter(suggestion=suggestion)
+    attachment = qs.select_related("suggestion").first()
+    if attachment is None:
+        raise Http404
+    return attachment

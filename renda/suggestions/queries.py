@@ -222,3 +222,11 @@ def office_suggestions(user: Any) -> QuerySet[Suggestion]:
     if congresses is not None:
         qs = qs.filter(congress_id__in=congresses)
     return qs
+
+
+def attachments_of(suggestion: Suggestion) -> QuerySet[Any]:
+    """A suggestion's attachments, oldest first. Callers have checked the suggestion is visible
+    (the attachments have its visibility); the public pages never call this."""
+    from .models import Attachment
+
+    return Attachment.objects.filter(suggestion=suggestion).order_by("uploaded_at", "id")

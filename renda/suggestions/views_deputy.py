@@ -41,6 +41,7 @@ from .permissions import (
     get_suggestion_for_user,
 )
 from .queries import deputy_congress_ids, suggestions_visible_to
+from .views_attachments import attachments_context
 
 PAGE_SIZE = 20
 
@@ -133,6 +134,7 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
         ),
         "unit_assignments": [a for a in assignments if acts_for_unit(user, a)],
         "history": history_of(suggestion),
+        **attachments_context(user, suggestion),
     }
 
 
@@ -382,6 +384,7 @@ def _render_write(
             "cosigners": sponsors,
             "confirmed": sum(1 for s in sponsors if s.confirmed_at and not s.declined_at),
             "motion_needs": needed,
+            **attachments_context(request.user, draft),
         },
         status=status,
     )
