@@ -21,9 +21,9 @@ from renda.errors import DomainError
 from .actions.assignment import assign, decide_return
 from .actions.key import mark_key
 from .actions.registration import convert, register, reject
-from .choices import AssignmentState, ReturnState, State
+from .choices import ReturnState, State
 from .forms_office import AssignForm, DecideReturnForm, KeyForm, RejectForm, active_units
-from .models import Assignment, ReturnRequest, Suggestion
+from .models import ReturnRequest, Suggestion
 from .permissions import (
     can_assign,
     can_mark_key,
@@ -36,6 +36,7 @@ from .permissions import (
 from .queries import (
     key_suggestions_board,
     office_suggestions,
+    overdue_assignments,
 )
 
 SECTION_SIZE = 50
@@ -68,18 +69,6 @@ def pending_return_requests(user: Any) -> QuerySet[ReturnRequest]:
         )
         .select_related("assignment__suggestion", "assignment__unit", "assignment__return_deadline")
         .order_by("requested_at", "id")
-    )
-
-
-def overdue_assignments(user: Any) -> QuerySet[Assignment]:
-    return (
-        Assignment.objects.filter(
-            state=AssignmentState.ACTIVE,
-            answer_deadline__due__lt=timezone.localdate(),
-            suggestion__in=office_suggestions(user),
-        )
-        .select_related("suggestion", "unit", "answer_deadline")
-        .order_by("answer_deadline__due", "id")
     )
 
 
