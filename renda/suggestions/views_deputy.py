@@ -417,6 +417,14 @@ def _render_write(
             "cosigners": sponsors,
             "confirmed": sum(1 for s in sponsors if s.confirmed_at and not s.declined_at),
             "motion_needs": needed,
+            # A deputy of several congresses picks one on a new page (the first by default).
+            "congress_choices": (
+                list(
+                    Congress.objects.filter(pk__in=deputy_congress_ids(request.user)).order_by("pk")
+                )
+                if draft is None
+                else []
+            ),
         },
         status=status,
     )
