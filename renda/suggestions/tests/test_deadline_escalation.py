@@ -71,7 +71,9 @@ def test_overdue_of_a_court_is_not_for_the_government_supervision_office(world, 
 
 def test_overdue_key_suggestion_tells_its_supervising_leader_and_committee(world, sug):
     """Point 9 and SUG-KEY: a key suggestion's supervisor and committee are told too."""
-    mark_key(sug, supervisor=world["leader"], committee="教育科学文化卫生委员会", by=world["affairs"])
+    mark_key(
+        sug, supervisor=world["leader"], committee="教育科学文化卫生委员会", by=world["affairs"]
+    )
     assert check_deadlines(OVERDUE_ON).overdue == 1
     for who in ("leader", "committee", "supervisor", "affairs", "edu_head", "edu_clerk"):
         assert _told(world[who], "Overdue") == 1, who

@@ -40,7 +40,7 @@ def test_overdue_board_permission_per_role(signed_in, world, overdue, username):
     shown = overdue.title.encode() in response.content
     assert shown == (username != "county_affairs")  # another congress's office
     if shown:
-        assert "escalated to the head".encode() in response.content
+        assert b"escalated to the head" in response.content
 
 
 def test_the_government_supervision_office_sees_government_units_only(signed_in, world):
