@@ -199,6 +199,38 @@ def affairs_panel(user: Any) -> Panel:
     )
 
 
+@register({Role.GOV_SUPERVISOR})
+def overdue_panel(user: Any) -> Panel:
+    """The government supervision office's overdue board (issue 3 point 9): the government
+    units' overdue answers, longest overdue first (the office's overdue query)."""
+    from renda.suggestions.queries import overdue_assignments
+
+    board = overdue_assignments(user)
+    rows = list(board[:5])
+    return Panel(
+        key="overdue",
+        title=_("Overdue answers"),
+        empty_text=_(
+            "Government units' answers not sent by their deadline will appear here, the day "
+            "after it."
+        ),
+        items=[
+            PanelItem(
+                title=f"{a.suggestion.number} {a.suggestion.title}",
+                url=reverse("suggestions:detail", args=[a.suggestion_id]),
+                meta=f"{a.unit.name} · {a.answer_deadline.due:%Y-%m-%d}",
+                badge=str(_("escalated") if a.escalated_at else _("overdue")),
+                badge_class="text-bg-danger",
+            )
+            for a in rows
+        ],
+        count=board.count() if len(rows) == 5 else None,
+        more_url=reverse("suggestions:overdue_board"),
+        more_label=_("All overdue answers"),
+        order=15,
+    )
+
+
 @register({Role.COMMITTEE, Role.LEADER, Role.GOV_SUPERVISOR})
 def supervision_panel(user: Any) -> Panel:
     return _queue(

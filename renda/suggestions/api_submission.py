@@ -378,6 +378,26 @@ def decline(request: HttpRequest, suggestion_id: int) -> Brief:
     return _brief(s)
 
 
+@router.delete(
+    "/{int:suggestion_id}/cosigners/{int:deputy_id}",
+    response=Brief,
+    summary="Remove a co-signer or withdraw an invitation (lead deputy, before registration)",
+)
+def remove_cosigner(request: HttpRequest, suggestion_id: int, deputy_id: int) -> Brief:
+    s = get_suggestion_for_user(request.user, suggestion_id)
+    return _brief(submission.remove_cosigner(s, deputy_id, by=request.user))
+
+
+@router.post(
+    "/{int:suggestion_id}/cosign/withdraw",
+    response=Brief,
+    summary="Withdraw my co-signature (before registration)",
+)
+def withdraw_cosign(request: HttpRequest, suggestion_id: int) -> Brief:
+    s = get_suggestion_for_user(request.user, suggestion_id)
+    return _brief(submission.withdraw_cosign(s, by=request.user))
+
+
 @router.post("/{int:suggestion_id}/submit", response=Brief, summary="Submit a draft")
 def submit(request: HttpRequest, suggestion_id: int) -> Brief:
     s = get_suggestion_for_user(request.user, suggestion_id)

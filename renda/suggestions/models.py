@@ -178,7 +178,13 @@ class Assignment(models.Model):
     co_opinion_deadline = models.ForeignKey(
         Deadline, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The deadline job's claims (point 9), each a compare-and-swap UPDATE: `overdue_since` the
+    # day a lead unit's answer (or a co-unit's opinion, SUG-CO-OPINION) was found late;
+    # `escalated_at` the day a still-overdue answer went up the second step; `warned_days` the
+    # smallest "due in N days" warning sent for the current deadline (reset with the deadline).
     overdue_since = models.DateField(null=True, blank=True)
+    escalated_at = models.DateField(null=True, blank=True)
+    warned_days = models.PositiveSmallIntegerField(null=True, blank=True)
     signed_off_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

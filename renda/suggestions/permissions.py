@@ -13,6 +13,7 @@ from renda.accounts.permissions import has_role, is_admin
 from .models import Assignment, Suggestion
 from .queries import (
     deputy_congress_ids,
+    gov_supervisor_congress_ids,
     office_congress_ids,
     suggestions_visible_to,
     unit_ids_of,
@@ -180,3 +181,11 @@ def get_attachment_for_user(user: Any, pk: Any, suggestion: Suggestion | None = 
     if attachment is None:
         raise Http404
     return attachment
+
+
+def can_see_overdue_board(user: Any) -> bool:
+    """The overdue board (point 9): the deputy-affairs office (or an administrator) and the
+    government supervision office (政府督查室)."""
+    return can_use_office_inbox(user) or bool(
+        getattr(user, "is_authenticated", False) and gov_supervisor_congress_ids(user)
+    )

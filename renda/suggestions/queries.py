@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, QuerySet, When
+from django.utils import timezone
 
 from renda.accounts.choices import Role
 from renda.accounts.permissions import is_admin, role_assignments
@@ -72,14 +73,25 @@ def unit_staff(unit_ids: Any) -> dict[int, list[Any]]:
     return out
 
 
-def office_staff(congress_id: int) -> list[Any]:
-    """The active deputy-affairs office staff of a congress (who decide return requests)."""
+def office_staff(congress_id: int, role: str = Role.DEPUTY_AFFAIRS) -> list[Any]:
+    """The active staff holding `role` in a congress: by default the deputy-affairs office (who
+    decide return requests); also the government supervision office or the committees, whom the
+    deadline job escalates to."""
     from renda.accounts.models import User
 
     return list(
-        User.objects.filter(
-            is_active=True, roles__role=Role.DEPUTY_AFFAIRS, roles__congress_id=congress_id
-        )
+        User.objects.filter(is_active=True, roles__role=role, roles__congress_id=congress_id)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def unit_heads(unit_id: int) -> list[Any]:
+    """The active heads (一把手) of a unit: the second escalation step names them."""
+    from renda.accounts.models import User
+
+    return list(
+        User.objects.filter(is_active=True, roles__role=Role.UNIT_HEAD, roles__unit_id=unit_id)
         .distinct()
         .order_by("pk")
     )
@@ -230,3 +242,45 @@ def attachments_of(suggestion: Suggestion) -> QuerySet[Any]:
     from .models import Attachment
 
     return Attachment.objects.filter(suggestion=suggestion).order_by("uploaded_at", "id")
+
+
+# --- Overdue boards (issue 3 point 9): the office's and the government supervision office's --
+
+
+def gov_supervisor_congress_ids(user: Any) -> set[int]:
+    """The congresses whose government supervision office (政府督查室) the user works in."""
+    return {
+        ra.congress_id
+        for ra in role_assignments(user)
+        if ra.role == Role.GOV_SUPERVISOR and ra.congress_id
+    }
+
+
+def overdue_assignments(user: Any) -> QuerySet[Assignment]:
+    """Lead units' answers past their deadline and still handled, oldest due first.
+
+    The deputy-affairs office sees those of its congresses (an administrator: all); the
+    government supervision office those of government units (it supervises the government's
+    handling, DOMAIN.md §1) in its congresses. Anyone else: none."""
+    from renda.orgs.choices import UnitKind
+
+    base = Assignment.objects.filter(
+        role=UnitRole.LEAD,
+        state=AssignmentState.ACTIVE,
+        answer_deadline__due__lt=timezone.localdate(),
+    ).exclude(suggestion__state=State.DRAFT)
+    office = office_congress_ids(user)
+    if office is None:
+        scope = Q()
+    else:
+        scope = Q(suggestion__congress_id__in=office)
+        gov = gov_supervisor_congress_ids(user)
+        if gov:
+            scope |= Q(suggestion__congress_id__in=gov, unit__kind=UnitKind.GOVERNMENT)
+        if not office and not gov:
+            return base.none()
+    return (
+        base.filter(scope)
+        .select_related("suggestion", "unit", "answer_deadline")
+        .order_by("answer_deadline__due", "id")
+    )

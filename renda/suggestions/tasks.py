@@ -1,11 +1,12 @@
 """The daily deadline job (issue 3 point 9): warnings before the answer deadline, overdue
-marking and escalation, "no feedback" after the rating window, and closing what can close.
+marking and its two escalation steps, co-units' opinion warnings and late marks
+(SUG-CO-OPINION), "no feedback" after the rating window, and closing what can close.
 
 Run daily, by cron or a scheduler, either as `python manage.py check_deadlines` or by enqueueing
 `run_deadline_checks` for the django-tasks worker (`manage.py db_worker`); both call
 `check_deadlines`. Every item is claimed atomically by the action that handles it (see
-renda.suggestions.actions.answers: send_deadline_warning, mark_overdue, record_no_feedback,
-close), so two workers running at once never send anything twice.
+renda.suggestions.actions.deadlines, and record_no_feedback and close in actions.answers), so
+two workers running at once never send anything twice.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from .actions.answers import (
-    RATEABLE,
-    close_if_ready,
+from .actions.answers import RATEABLE, close_if_ready, record_no_feedback
+from .actions.deadlines import (
+    CO_OPINION_STATES,
+    escalate_overdue,
+    mark_co_opinion_late,
     mark_overdue,
-    record_no_feedback,
+    send_co_opinion_warning,
     send_deadline_warning,
 )
 from .choices import AssignmentState, State, UnitRole
@@ -31,8 +34,10 @@ from .models import Answer, Assignment, Suggestion
 
 logger = logging.getLogger(__name__)
 
-# Days before an answer deadline on which the unit is warned (a setting, not a rule of law).
+# Days before an answer (or co-unit opinion) deadline on which the unit is warned, and days an
+# answer stays overdue before the second escalation step: settings, not rules of law.
 DEFAULT_WARNING_DAYS = (15, 3)
+DEFAULT_ESCALATION_DAYS = 15
 # States in which a lead unit is still expected to answer.
 HANDLING = (State.ASSIGNED, State.REASSIGNING, State.REHANDLING)
 
@@ -43,6 +48,9 @@ class DeadlineRun:
 
     warned: int = 0
     overdue: int = 0
+    escalated: int = 0
+    co_warned: int = 0
+    co_late: int = 0
     no_feedback: int = 0
     closed: int = 0
     failed: int = 0
@@ -52,6 +60,13 @@ def warning_days() -> tuple[int, ...]:
     """SUGGESTION_WARNING_DAYS from the settings, e.g. (15, 3): positive whole days."""
     raw = getattr(settings, "SUGGESTION_WARNING_DAYS", DEFAULT_WARNING_DAYS)
     return tuple(sorted({int(d) for d in raw if int(d) > 0}, reverse=True))
+
+
+def escalation_days() -> int | None:
+    """SUGGESTION_ESCALATION_DAYS: days after an answer was marked overdue on which it is
+    escalated a second time (default 15); None or 0 turns the second step off."""
+    raw = getattr(settings, "SUGGESTION_ESCALATION_DAYS", DEFAULT_ESCALATION_DAYS)
+    return int(raw) if raw and int(raw) > 0 else None
 
 
 def _attempt(run: DeadlineRun, field: str, step: Any, *args: Any, **kwargs: Any) -> None:
@@ -83,13 +98,20 @@ def check_deadlines(today: date | None = None) -> DeadlineRun:
             answer_deadline__due__lte=today + timedelta(days=max(days)),
         ).values_list("pk", "answer_deadline__due")
         for pk, due in soon.order_by("pk"):
-            left = (due - today).days
             # The nearest warning not yet passed: a day the job missed still gets its warning.
-            step = min(d for d in days if left <= d)
+            step = _step(days, (due - today).days)
             _attempt(run, "warned", send_deadline_warning, pk, step, today=today)
     overdue = active.filter(answer_deadline__due__lt=today, overdue_since__isnull=True)
     for pk in overdue.order_by("pk").values_list("pk", flat=True):
         _attempt(run, "overdue", mark_overdue, pk, today=today)
+    after = escalation_days()
+    if after:
+        stale = active.filter(
+            overdue_since__lte=today - timedelta(days=after), escalated_at__isnull=True
+        )
+        for pk in stale.order_by("pk").values_list("pk", flat=True):
+            _attempt(run, "escalated", escalate_overdue, pk, after_days=after, today=today)
+    _co_opinions(run, today, days)
     expired = Answer.objects.filter(
         evaluation__isnull=True,
         feedback_deadline__due__lt=today,
@@ -104,6 +126,32 @@ def check_deadlines(today: date | None = None) -> DeadlineRun:
     for pk in waiting.order_by("pk").values_list("pk", flat=True):
         _attempt(run, "closed", close_if_ready, pk, today=today)
     return run
+
+
+def _step(days: tuple[int, ...], left: int) -> int:
+    return min(d for d in days if left <= d)
+
+
+def _co_opinions(run: DeadlineRun, today: date, days: tuple[int, ...]) -> None:
+    """SUG-CO-OPINION: co-units that have not sent their opinion are warned before it is due
+    (the same warning days) and marked late the day after; the lead unit is told."""
+    waiting = Assignment.objects.filter(
+        role=UnitRole.CO,
+        state=AssignmentState.ACTIVE,
+        suggestion__state__in=CO_OPINION_STATES,
+        co_opinion_deadline__isnull=False,
+    )
+    if days:
+        soon = waiting.filter(
+            co_opinion_deadline__due__gte=today,
+            co_opinion_deadline__due__lte=today + timedelta(days=max(days)),
+        ).values_list("pk", "co_opinion_deadline__due")
+        for pk, due in soon.order_by("pk"):
+            step = _step(days, (due - today).days)
+            _attempt(run, "co_warned", send_co_opinion_warning, pk, step, today=today)
+    late = waiting.filter(co_opinion_deadline__due__lt=today, overdue_since__isnull=True)
+    for pk in late.order_by("pk").values_list("pk", flat=True):
+        _attempt(run, "co_late", mark_co_opinion_late, pk, today=today)
 
 
 @task()

@@ -23,6 +23,11 @@ urlpatterns: list = [
     path("<int:pk>/edit/", views_deputy.edit, name="edit"),
     path("autosave/", views_deputy.autosave, name="autosave"),
     path(
+        "<int:pk>/cosigners/<int:deputy_pk>/remove/",
+        views_deputy.remove_cosigner,
+        name="cosigner_remove",
+    ),
+    path(
         "<int:pk>/cosign/<str:verb>/",
         views_deputy.answer_cosign,
         name="cosign",

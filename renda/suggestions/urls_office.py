@@ -6,6 +6,7 @@ from . import views_office as v
 
 urlpatterns: list = [
     path("office/", v.office_inbox, name="office_inbox"),
+    path("overdue/", v.overdue_board, name="overdue_board"),
     path("<int:pk>/office/units/", v.unit_search, name="office_unit_search"),
     path("<int:pk>/office/register/", v.register_view, name="office_register"),
     path("<int:pk>/office/reject/", v.reject_view, name="office_reject"),

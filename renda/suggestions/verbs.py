@@ -34,4 +34,12 @@ EVENT_LABELS = {
     "suggestion.progress_reported": pgettext_lazy("history", "Progress reported"),
     "suggestion.deadline_warning": pgettext_lazy("history", "Deadline warning sent"),
     "suggestion.overdue": pgettext_lazy("history", "Marked overdue"),
+    "suggestion.overdue_escalated": pgettext_lazy("history", "Overdue answer escalated"),
+    "suggestion.co_opinion_warning": pgettext_lazy(
+        "history", "Co-unit opinion deadline warning sent"
+    ),
+    "suggestion.co_opinion_late": pgettext_lazy("history", "Co-unit opinion marked late"),
+    "suggestion.cosigner_removed": pgettext_lazy("history", "Co-signer removed"),
+    "suggestion.cosign_withdrawn": pgettext_lazy("history", "Co-signature withdrawn"),
+    "suggestion.back_to_draft": pgettext_lazy("history", "Back to draft (too few co-signers)"),
 }

@@ -132,6 +132,20 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
             ),
             None,
         ),
+        "can_manage_cosigners": can_edit_draft(user, suggestion)
+        and suggestion.state in submission.COSIGN_STATES,
+        "my_signature": next(
+            (
+                s
+                for s in sponsors
+                if s.deputy_id == getattr(user, "pk", None)
+                and s.role == SponsorRole.COSIGNER
+                and s.confirmed_at
+                and not s.declined_at
+                and suggestion.state in submission.COSIGN_STATES
+            ),
+            None,
+        ),
         "unit_assignments": [a for a in assignments if acts_for_unit(user, a)],
         "history": history_of(suggestion),
         **attachments_context(user, suggestion),
@@ -240,7 +254,11 @@ def mine(request: HttpRequest) -> HttpResponse:
 def answer_cosign(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """An invited deputy confirms or declines a co-signature in their own account."""
     suggestion = get_suggestion_for_user(request.user, pk)
-    action = {"confirm": submission.confirm_cosign, "decline": submission.decline_cosign}.get(verb)
+    action = {
+        "confirm": submission.confirm_cosign,
+        "decline": submission.decline_cosign,
+        "withdraw": submission.withdraw_cosign,
+    }.get(verb)
     if action is None:
         raise Http404
     try:
@@ -248,13 +266,30 @@ def answer_cosign(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        if verb == "confirm":
-            messages.success(request, _("You co-signed “%(title)s”.") % {"title": suggestion.title})
-        else:
-            messages.info(
-                request, _("You declined to co-sign “%(title)s”.") % {"title": suggestion.title}
-            )
+        done = {
+            "confirm": _("You co-signed “%(title)s”."),
+            "decline": _("You declined to co-sign “%(title)s”."),
+            "withdraw": _("You withdrew your co-signature from “%(title)s”."),
+        }[verb]
+        messages.success(request, done % {"title": suggestion.title})
     return redirect("suggestions:mine")
+
+
+@login_required
+@require_POST
+def remove_cosigner(request: HttpRequest, pk: int, deputy_pk: int) -> HttpResponse:
+    """The lead deputy removes a co-signer or withdraws an invitation (MOTION-COSIGN: a
+    submitted motion left short goes back to draft)."""
+    suggestion = get_suggestion_for_user(request.user, pk)
+    try:
+        suggestion = submission.remove_cosigner(suggestion, deputy_pk, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("The co-signer was removed."))
+        if suggestion.state == State.DRAFT and request.POST.get("back") == "edit":
+            return redirect("suggestions:edit", suggestion.pk)
+    return redirect("suggestions:detail", suggestion.pk)
 
 
 # --- Write, autosave, submit -------------------------------------------------------------------
@@ -385,6 +420,14 @@ def _render_write(
             "confirmed": sum(1 for s in sponsors if s.confirmed_at and not s.declined_at),
             "motion_needs": needed,
             **attachments_context(request.user, draft),
+            # A deputy of several congresses picks one on a new page (the first by default).
+            "congress_choices": (
+                list(
+                    Congress.objects.filter(pk__in=deputy_congress_ids(request.user)).order_by("pk")
+                )
+                if draft is None
+                else []
+            ),
         },
         status=status,
     )

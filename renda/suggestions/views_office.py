@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,13 +22,14 @@ from renda.errors import DomainError
 from .actions.assignment import assign, decide_return
 from .actions.key import mark_key
 from .actions.registration import convert, register, reject
-from .choices import AssignmentState, ReturnState, State
+from .choices import ReturnState, State
 from .forms_office import AssignForm, DecideReturnForm, KeyForm, RejectForm, active_units
-from .models import Assignment, ReturnRequest, Suggestion
+from .models import ReturnRequest, Suggestion
 from .permissions import (
     can_assign,
     can_mark_key,
     can_register,
+    can_see_overdue_board,
     can_use_office_inbox,
     get_return_request_for_user,
     get_suggestion_for_user,
@@ -36,6 +38,7 @@ from .permissions import (
 from .queries import (
     key_suggestions_board,
     office_suggestions,
+    overdue_assignments,
 )
 
 SECTION_SIZE = 50
@@ -71,18 +74,6 @@ def pending_return_requests(user: Any) -> QuerySet[ReturnRequest]:
     )
 
 
-def overdue_assignments(user: Any) -> QuerySet[Assignment]:
-    return (
-        Assignment.objects.filter(
-            state=AssignmentState.ACTIVE,
-            answer_deadline__due__lt=timezone.localdate(),
-            suggestion__in=office_suggestions(user),
-        )
-        .select_related("suggestion", "unit", "answer_deadline")
-        .order_by("answer_deadline__due", "id")
-    )
-
-
 # --- pages --------------------------------------------------------------------------------
 @login_required
 @require_GET
@@ -101,6 +92,21 @@ def office_inbox(request: HttpRequest) -> HttpResponse:
             "key_board": list(key_suggestions_board(user)[:SECTION_SIZE]),
             "today": timezone.localdate(),
         },
+    )
+
+
+@login_required
+@require_GET
+def overdue_board(request: HttpRequest) -> HttpResponse:
+    """Point 9: the lead units' overdue answers the user supervises (the office: its
+    congresses'; the government supervision office: government units'), oldest due first."""
+    if not can_see_overdue_board(request.user):
+        raise Http404
+    page = Paginator(overdue_assignments(request.user), SECTION_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "suggestions/office/overdue.html", {"page": page, "today": timezone.localdate()}
     )
 
 

@@ -60,7 +60,7 @@ EXPECT: dict[str, Expect] = {
     "station": Expect(("station", "inbox"), ALL),
     "sc_member": Expect(("deputy", "sc", "inbox"), DEPUTY, unread=12),
     "committee": Expect(("supervision", "inbox"), ORGS),
-    "supervisor": Expect(("supervision", "inbox"), ORGS),
+    "supervisor": Expect(("overdue", "supervision", "inbox"), ORGS),
     "leader": Expect(("supervision", "inbox"), ORGS),
 }
 

@@ -120,3 +120,66 @@ def test_citizen_finds_a_published_answer_with_the_phone_masked(page: Any, watch
     assert_accessible(page)
     screenshot(page, "public-detail-phone")
     watch.assert_clean()
+
+
+def test_cosigner_withdraws_and_the_lead_removes_an_invitation(page: Any, watch: Any, world: Any):
+    """MOTION-COSIGN: until registration a co-signer withdraws their signature and the lead
+    deputy withdraws an invitation, each with one button on the suggestion's page."""
+    from renda.suggestions.actions.submission import confirm_cosign, create_draft, submit
+    from renda.suggestions.models import Sponsor
+
+    s = create_draft(
+        world.city,
+        by=world["deputy"],
+        title="关于延长图书馆开放时间的建议",
+        body="建议周末延长市图书馆开放时间。",
+        cosigners=[world["deputy2"], world["sc_member"]],
+    )
+    confirm_cosign(s, by=world["deputy2"])
+    s = submit(s, by=world["deputy"])
+
+    sign_in(page, "deputy2")
+    page.goto(f"/suggestions/{s.pk}/")
+    page.locator("[data-testid=my-signature]").wait_for()
+    assert_accessible(page)
+    screenshot(page, "deputy-cosigner-withdraw-phone")
+    page.locator("[data-testid=withdraw-signature]").click()
+    page.wait_for_url("**/suggestions/mine/")
+    assert not Sponsor.objects.filter(suggestion=s, deputy=world["deputy2"]).exists()
+
+    page.context.clear_cookies()
+    sign_in(page, "deputy")
+    page.goto(f"/suggestions/{s.pk}/")
+    sponsors = page.locator("[data-testid=sponsors]")
+    assert "deputy2" not in sponsors.inner_text()
+    assert_accessible(page)
+    screenshot(page, "deputy-lead-cosigners-phone")
+    page.locator(f"[data-testid=sponsor][data-deputy='{world['sc_member'].pk}'] button").click()
+    page.wait_for_url(f"**/suggestions/{s.pk}/")
+    assert not Sponsor.objects.filter(suggestion=s, deputy=world["sc_member"]).exists()
+    assert page.locator("[data-testid=sponsor]").count() == 1
+    watch.assert_clean()
+
+
+def test_deputy_of_two_congresses_chooses_the_county(page: Any, watch: Any, world: Any):
+    """A city and county deputy picks the congress on the write page (the city by default)."""
+    from renda.accounts.models import RoleAssignment
+    from renda.suggestions.models import Suggestion
+
+    RoleAssignment.objects.create(user=world["deputy"], role="deputy", congress=world.county)
+    sign_in(page, "deputy")
+    page.goto("/suggestions/new/")
+    assert world.city.name in page.locator("[data-testid=write-congress]").inner_text()
+    assert_accessible(page)
+    page.locator("#congress-choice").select_option(str(world.county.pk))
+    page.locator("[data-testid=choose-congress]").click()
+    page.wait_for_url(f"**/suggestions/new/?congress={world.county.pk}")
+    assert world.county.name in page.locator("[data-testid=write-congress]").inner_text()
+    screenshot(page, "deputy-write-congress-picker-phone")
+    page.locator("input[name=title]").fill("关于修缮村道的建议")
+    page.locator("textarea[name=body]").fill("村道年久失修。")
+    page.locator("[data-testid=submit]").click()
+    page.wait_for_url("**/suggestions/*/")
+    s = Suggestion.objects.get(title="关于修缮村道的建议")
+    assert s.congress == world.county and s.state == "submitted"
+    watch.assert_clean()

@@ -39,7 +39,7 @@ from ..permissions import (
     can_evaluate,
     is_office,
 )
-from ..queries import office_staff, unit_staff
+from ..queries import unit_staff
 from .common import lock, require_state
 
 # SUG-REHANDLE gives one re-handling; the rating of the re-handled answer stands.
@@ -407,7 +407,10 @@ def _send_back(suggestion: Suggestion, assignment: Assignment, *, by: Any) -> da
     )
     assignment.answer_deadline = deadline
     assignment.state = AssignmentState.ACTIVE
+    # A new deadline: its warnings, overdue mark and escalation start afresh (point 9).
     assignment.overdue_since = None
+    assignment.escalated_at = None
+    assignment.warned_days = None
     # "一把手负责制": the head signs off the new answer too.
     assignment.signed_off_at = None
     assignment.signed_off_by = None
@@ -416,6 +419,8 @@ def _send_back(suggestion: Suggestion, assignment: Assignment, *, by: Any) -> da
             "answer_deadline",
             "state",
             "overdue_since",
+            "escalated_at",
+            "warned_days",
             "signed_off_at",
             "signed_off_by",
         ]
@@ -591,107 +596,6 @@ def mark_commitment_met(commitment: Commitment, *, evidence: str, by: Any) -> Co
         url=suggestion_url(suggestion),
     )
     return row
-
-
-# --- Deadline job steps (point 9): each claims its item so two workers never act twice ------
-
-WARNING_VERB = "suggestion.deadline_warning"
-
-
-def _warned(assignment: Assignment, due: date, days: int) -> bool:
-    """Whether a warning at `days` or fewer before this due date has gone out (audit trail)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from renda.audit.models import AuditEvent
-
-    return AuditEvent.objects.filter(
-        object_type=ContentType.objects.get_for_model(Assignment),
-        object_id=str(assignment.pk),
-        verb=WARNING_VERB,
-        data__due=due.isoformat(),
-        data__days__lte=days,
-    ).exists()
-
-
-def _lock_active_lead(assignment_pk: int) -> Assignment | None:
-    """The still-handling lead assignment, locked for the deadline job's claim."""
-    return (
-        # FOR UPDATE OF the assignment only: PostgreSQL refuses to lock the nullable side of
-        # the outer join to the deadline.
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("answer_deadline", "unit", "suggestion")
-        .filter(pk=assignment_pk, state=AssignmentState.ACTIVE, role=UnitRole.LEAD)
-        .first()
-    )
-
-
-@transaction.atomic
-def send_deadline_warning(assignment_pk: int, days: int, *, today: date | None = None) -> bool:
-    """Warn the unit that its answer is due within `days` days (SUG-DEADLINE, point 9).
-
-    The claim: the assignment row is locked (select_for_update; SQLite's IMMEDIATE transactions
-    serialise writers anyway) and the warning is recorded as an audit event in the same
-    transaction, so a second worker waits, then sees the event and sends nothing. Returns
-    whether this call sent the warning.
-    """
-    today = today or _today()
-    assignment = _lock_active_lead(assignment_pk)
-    if assignment is None or assignment.answer_deadline is None:
-        return False
-    due = assignment.answer_deadline.due
-    left = (due - today).days
-    if left < 0 or left > days or _warned(assignment, due, days):
-        return False
-    suggestion = assignment.suggestion
-    record_event(
-        assignment,
-        WARNING_VERB,
-        data={"days": days, "due": due, "left": left, "suggestion": suggestion.pk},
-    )
-    notify(
-        _unit_people(assignment.unit_id),
-        title=_("Answer to %(label)s due in %(left)d days (%(due)s)")
-        % {"label": label_of(suggestion), "left": left, "due": due.isoformat()},
-        url=suggestion_url(suggestion),
-    )
-    return True
-
-
-@transaction.atomic
-def mark_overdue(assignment_pk: int, *, today: date | None = None) -> bool:
-    """Mark a lead unit's answer overdue and escalate to its head and the office (point 9).
-
-    The claim is a compare-and-swap on `overdue_since` (`UPDATE … WHERE overdue_since IS NULL`
-    on the row itself): only the worker whose update changed the row escalates. The row is
-    locked and re-read first, so a deadline reset meanwhile (SUG-REHANDLE) is seen. (A filter
-    through the deadline join would make Django update `WHERE id IN (subquery)`, which
-    PostgreSQL does not re-check against the row a concurrent worker just changed.)
-    """
-    today = today or _today()
-    assignment = _lock_active_lead(assignment_pk)
-    if assignment is None or assignment.answer_deadline is None:
-        return False
-    due = assignment.answer_deadline.due
-    if due >= today:
-        return False
-    claimed = Assignment.objects.filter(pk=assignment_pk, overdue_since__isnull=True).update(
-        overdue_since=today
-    )
-    if not claimed:
-        return False
-    suggestion = assignment.suggestion
-    record_event(assignment, "suggestion.overdue", data={"due": due, "suggestion": suggestion.pk})
-    title = _("Overdue: %(unit)s has not answered %(label)s (due %(due)s)") % {
-        "unit": assignment.unit.name,
-        "label": label_of(suggestion),
-        "due": due.isoformat(),
-    }
-    recipients: list[Any] = [
-        *_unit_people(assignment.unit_id),
-        *office_staff(suggestion.congress_id),
-    ]
-    notify(recipients, title=title, url=suggestion_url(suggestion))
-    return True
 
 
 def close_if_ready(suggestion_pk: int, *, today: date | None = None) -> bool:

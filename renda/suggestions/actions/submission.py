@@ -24,7 +24,7 @@ from renda.accounts.choices import Role
 from renda.accounts.models import RoleAssignment, User
 from renda.accounts.permissions import has_role
 from renda.audit.actions import record_event
-from renda.errors import DomainError, InvalidInput, require
+from renda.errors import DomainError, InvalidInput, NotFound, require
 from renda.notifications.actions import notify
 from renda.orgs.models import Congress, Session
 from renda.rules.profiles import profile_for
@@ -317,6 +317,120 @@ def decline_cosign(suggestion: Suggestion, *, by: Any) -> Sponsor:
     return sponsor
 
 
+# --- Leaving before registration: the lead removes a co-signer, a co-signer withdraws ----------
+# Decision (MOTION-COSIGN, docs/suggestions.md "Withdrawing a co-signature"): co-signing is
+# each deputy's own act, so until the office registers it a co-signer may withdraw and the lead
+# may remove one. A submitted motion that so falls below the legal number of co-signers is no
+# longer a motion the law lets stand: it goes back to `draft` (out of the office's inbox), keeps
+# its number, and the lead deputy may gather co-signers and submit it again.
+
+
+def _cosigner_row(suggestion: Suggestion, deputy_id: Any) -> Sponsor | None:
+    return (
+        Sponsor.objects.select_for_update()
+        .select_related("deputy")
+        .filter(suggestion=suggestion, deputy_id=deputy_id, role=SponsorRole.COSIGNER)
+        .first()
+    )
+
+
+def _back_to_draft_if_short(suggestion: Suggestion, *, by: Any) -> bool:
+    """MOTION-COSIGN: a submitted motion below the co-signer threshold returns to draft (the
+    lead deputy and the office are told). Returns whether it did."""
+    if suggestion.kind != Kind.MOTION or suggestion.state != State.SUBMITTED:
+        return False
+    needed = profile_for(suggestion.congress).cosigners_needed(suggestion.congress.level)
+    have = confirmed_cosigners(suggestion)
+    if have >= needed:
+        return False
+    suggestion.state = State.DRAFT
+    suggestion.save(update_fields=["state", "updated_at"])
+    record_event(
+        suggestion,
+        "suggestion.back_to_draft",
+        by=by,
+        data={"number": suggestion.number, "confirmed_cosigners": have, "needed": needed},
+    )
+    notify(
+        [suggestion.lead_deputy, *office_staff(suggestion.congress_id)],
+        title=_("Motion %(number)s is back to draft: %(have)d of %(needed)d co-signers left")
+        % {"number": suggestion.number, "have": have, "needed": needed},
+        body=_(
+            "A motion needs enough confirmed co-signers (MOTION-COSIGN). The lead deputy may "
+            "ask more deputies and submit it again; it keeps its number."
+        ),
+        url=suggestion_url(suggestion),
+    )
+    return True
+
+
+@transaction.atomic
+def remove_cosigner(suggestion: Suggestion, deputy: Any, *, by: Any) -> Suggestion:
+    """The lead deputy withdraws an invitation or removes a co-signer while the suggestion is a
+    draft or submitted and not yet registered; a submitted motion left short of co-signers goes
+    back to draft (MOTION-COSIGN). The deputy removed is told (unless they had declined)."""
+    suggestion = lock(suggestion)
+    require(can_edit_draft(by, suggestion), _("Only the lead deputy removes co-signers."))
+    require_state(suggestion, *COSIGN_STATES)
+    deputy_id = getattr(deputy, "pk", deputy)
+    valid = isinstance(deputy_id, int) and 0 < deputy_id < 2**63
+    sponsor = _cosigner_row(suggestion, deputy_id) if valid else None
+    if sponsor is None:
+        raise NotFound(_("This deputy is not a co-signer of this suggestion."))
+    was = "confirmed" if sponsor.confirmed_at else "declined" if sponsor.declined_at else "invited"
+    removed = sponsor.deputy
+    sponsor.delete()
+    back = _back_to_draft_if_short(suggestion, by=by)
+    record_event(
+        suggestion,
+        "suggestion.cosigner_removed",
+        by=by,
+        data={"deputy": removed.pk, "was": was, "back_to_draft": back},
+    )
+    if was != "declined":
+        notify(
+            [removed],
+            title=(
+                _("%(name)s withdrew the invitation to co-sign: %(title)s")
+                if was == "invited"
+                else _("%(name)s removed you from the co-signers of: %(title)s")
+            )
+            % {"name": by.display_name, "title": suggestion.title},
+        )
+    return suggestion
+
+
+@transaction.atomic
+def withdraw_cosign(suggestion: Suggestion, *, by: Any) -> Suggestion:
+    """A co-signer withdraws their confirmed signature while the suggestion is a draft or
+    submitted and not yet registered; a submitted motion left short of co-signers goes back to
+    draft (MOTION-COSIGN). The lead deputy is told."""
+    suggestion = lock(suggestion)
+    sponsor = _cosigner_row(suggestion, getattr(by, "pk", None))
+    require(sponsor is not None, _("Only a co-signer withdraws their own signature."))
+    assert sponsor is not None
+    if not sponsor.confirmed_at or sponsor.declined_at:
+        raise DomainError(
+            _("You have not co-signed this; answer the invitation instead."), code="not_cosigned"
+        )
+    require_state(suggestion, *COSIGN_STATES)
+    sponsor.delete()
+    back = _back_to_draft_if_short(suggestion, by=by)
+    record_event(
+        suggestion,
+        "suggestion.cosign_withdrawn",
+        by=by,
+        data={"deputy": by.pk, "back_to_draft": back},
+    )
+    notify(
+        [suggestion.lead_deputy],
+        title=_("%(name)s withdrew their co-signature: %(title)s")
+        % {"name": by.display_name, "title": suggestion.title},
+        url=suggestion_url(suggestion),
+    )
+    return suggestion
+
+
 # --- MOTION-COSIGN ------------------------------------------------------------------------------
 def confirmed_cosigners(suggestion: Suggestion) -> int:
     return Sponsor.objects.filter(
@@ -456,7 +570,9 @@ def submit(suggestion: Suggestion, *, by: Any) -> Suggestion:
     clean_body(suggestion.body, required=True)
     if suggestion.kind == Kind.MOTION:
         require_motion_cosigners(suggestion)
-    assign_number(suggestion)
+    if not suggestion.number:
+        # A motion sent back to draft (MOTION-COSIGN) keeps its number when submitted again.
+        assign_number(suggestion)
     suggestion.state = State.SUBMITTED
     suggestion.submitted_at = timezone.now()
     suggestion.save(

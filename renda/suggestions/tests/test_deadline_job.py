@@ -154,4 +154,13 @@ def test_the_command_and_the_task_run_the_same_job(world, sug):
         call_command("check_deadlines", "--today", "18/05/2026")
     with at(date(2026, 6, 3)):
         result = run_deadline_checks.call()
-    assert result == {"warned": 0, "overdue": 1, "no_feedback": 0, "closed": 0, "failed": 0}
+    assert result == {
+        "warned": 0,
+        "overdue": 1,
+        "escalated": 0,
+        "co_warned": 0,
+        "co_late": 0,
+        "no_feedback": 0,
+        "closed": 0,
+        "failed": 0,
+    }

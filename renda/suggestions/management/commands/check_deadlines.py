@@ -11,7 +11,8 @@ from renda.suggestions.tasks import check_deadlines
 class Command(BaseCommand):
     help = (
         "The daily deadline job for suggestions: warnings before answer deadlines, overdue "
-        "marking and escalation, no feedback after the rating window, closing."
+        "marking and escalation, co-units' opinion warnings and late marks, no feedback after "
+        "the rating window, closing."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -26,8 +27,9 @@ class Command(BaseCommand):
                 raise CommandError("--today: give a date as YYYY-MM-DD") from exc
         run = check_deadlines(today)
         self.stdout.write(
-            f"warned {run.warned}, overdue {run.overdue}, no feedback {run.no_feedback}, "
-            f"closed {run.closed}, failed {run.failed}"
+            f"warned {run.warned}, overdue {run.overdue}, escalated {run.escalated}, "
+            f"co-opinions warned {run.co_warned}, co-opinions late {run.co_late}, "
+            f"no feedback {run.no_feedback}, closed {run.closed}, failed {run.failed}"
         )
         if run.failed:
             raise CommandError(f"{run.failed} item(s) failed; see the log.")
