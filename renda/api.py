@@ -25,6 +25,7 @@ from renda.suggestions.api_answers import commitments_router
 from renda.suggestions.api_answers import router as suggestions_answers_router
 from renda.suggestions.api_assignment import return_requests_router
 from renda.suggestions.api_assignment import router as suggestions_assignment_router
+from renda.suggestions.api_stats import router as stats_router
 from renda.suggestions.api_submission import router as suggestions_submission_router
 
 
@@ -152,3 +153,4 @@ api.add_router("/suggestions", suggestions_assignment_router, tags=["suggestions
 api.add_router("/return-requests", return_requests_router, tags=["suggestions"])
 api.add_router("/suggestions", suggestions_answers_router, tags=["suggestions"])
 api.add_router("/commitments", commitments_router, tags=["suggestions"])
+api.add_router("/stats", stats_router, tags=["statistics"])

@@ -95,6 +95,70 @@ RATES: dict[str, tuple[tuple[str, ...], str, Any]] = {
     ),
 }
 FIGURES = [*COUNTS, *RATES]
+
+# One line per figure (the Excel export's definitions sheet and the page); the full text, with
+# the reasons, is docs/statistics.md.
+DEFINITIONS: dict[str, Any] = {
+    "received": gettext_lazy(
+        "Suggestions submitted (past the draft), including those not accepted; for a unit: "
+        "suggestions assigned to it as lead or co-unit."
+    ),
+    "rejected": gettext_lazy("Submitted suggestions not accepted (SUG-EXCLUDED)."),
+    "registered": gettext_lazy("Submitted suggestions the office accepted (registered)."),
+    "lead_assignments": gettext_lazy(
+        "Lead units' assignments (主办), not counting assignments returned (SUG-RETURN)."
+    ),
+    "answers_due": gettext_lazy(
+        "Lead assignments whose first answer was sent, plus those still unanswered after "
+        "their due date."
+    ),
+    "answered_on_time": gettext_lazy(
+        "First answers sent on or before the due date (SUG-DEADLINE); re-handled answers "
+        "are not counted again."
+    ),
+    "answered_late": gettext_lazy("First answers sent after the due date."),
+    "unanswered_overdue": gettext_lazy("Lead assignments with no answer yet, past the due date."),
+    "overdue_now": gettext_lazy(
+        "Lead assignments still being handled (first answer or re-handling) past their "
+        "current due date, as of today."
+    ),
+    "answers": gettext_lazy(
+        "Current answers of lead units: a first answer rated dissatisfied is replaced by the "
+        "re-handled one (SUG-REHANDLE)."
+    ),
+    "category_a": gettext_lazy("Current answers of category A (solved or adopted)."),
+    "category_b": gettext_lazy("Current answers of category B (being solved or planned)."),
+    "category_c": gettext_lazy("Current answers of category C (cannot be solved for now)."),
+    "category_d": gettext_lazy("Current answers of category D (kept for reference)."),
+    "rated": gettext_lazy(
+        "Lead units' answers with a final rating: the rating of the re-handled answer after a "
+        "dissatisfied one; no feedback counts as a rating (SUG-FEEDBACK)."
+    ),
+    "satisfied": gettext_lazy("Final ratings: satisfied."),
+    "basically_satisfied": gettext_lazy("Final ratings: basically satisfied."),
+    "dissatisfied": gettext_lazy("Final ratings: dissatisfied."),
+    "no_feedback": gettext_lazy(
+        "Answers the lead deputy did not rate within the window; never counted as satisfied."
+    ),
+    "commitments": gettext_lazy("Commitments of the current answers (SUG-CATEGORY)."),
+    "commitments_met": gettext_lazy("Commitments marked met, with evidence (回头看)."),
+    "commitments_met_on_time": gettext_lazy(
+        "Commitments marked met on or before their due date (Beijing time)."
+    ),
+    "on_time_rate": gettext_lazy("Answered on time ÷ answers due."),
+    "satisfied_rate": gettext_lazy("Satisfied ÷ rated answers."),
+    "basically_satisfied_rate": gettext_lazy("Basically satisfied ÷ rated answers."),
+    "satisfaction_rate": gettext_lazy("(Satisfied + basically satisfied) ÷ rated answers."),
+    "dissatisfied_rate": gettext_lazy("Dissatisfied ÷ rated answers."),
+    "no_feedback_rate": gettext_lazy("No feedback ÷ rated answers."),
+    "a_share": gettext_lazy("Category A ÷ current answers."),
+    "commitments_met_rate": gettext_lazy("Commitments met ÷ commitments."),
+    "commitments_met_on_time_rate": gettext_lazy("Commitments met on time ÷ commitments."),
+}
+RATE_NOTE = gettext_lazy(
+    "Rates are per cent with one decimal, rounded half up; a rate with nothing to divide by is "
+    "shown as — (never 0)."
+)
 BREAKDOWNS = ("by_year", "by_session", "by_unit", "by_topic", "by_deputy")
 
 
@@ -318,9 +382,7 @@ def _commitment_counts(f: StatsFilter, dimension: str) -> dict[Any, dict[str, in
         {
             "commitments": Count("pk"),
             "commitments_met": Count("pk", filter=Q(met_at__isnull=False)),
-            "commitments_met_on_time": Count(
-                "pk", filter=Q(met_at__isnull=False, due__gte=met_on)
-            ),
+            "commitments_met_on_time": Count("pk", filter=Q(met_at__isnull=False, due__gte=met_on)),
         },
     )
 
@@ -392,9 +454,7 @@ def suggestion_stats(f: StatsFilter, *, deputy_limit: int | None = DEPUTY_LIMIT_
     deputies, deputy_count = _top_deputies(f, deputy_limit)
     by_deputy = _rows(replace(f, deputies=tuple(pk for pk, _name in deputies)), "deputy")
 
-    unit_names = dict(
-        HandlingUnit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name")
-    )
+    unit_names = dict(HandlingUnit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name"))
     topic_names = dict(Topic.objects.filter(congress=f.congress).values_list("pk", "name"))
     sessions = {
         s["pk"]: s
@@ -429,3 +489,8 @@ def suggestion_stats(f: StatsFilter, *, deputy_limit: int | None = DEPUTY_LIMIT_
         by_deputy=deputy_rows,
         by_deputy_count=deputy_count,
     )
+
+
+def figure_label(key: str) -> Any:
+    """The words for one figure (translated)."""
+    return COUNTS[key] if key in COUNTS else RATES[key][2]

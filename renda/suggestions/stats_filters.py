@@ -21,7 +21,7 @@ YEAR_MIN, YEAR_MAX = 1949, 2100
 ID_MAX = 2**63 - 1
 
 
-def _int_param(raw: Any, field: str, low: int, high: int) -> int | None:
+def int_param(raw: Any, field: str, low: int, high: int) -> int | None:
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None
     text = str(raw).strip()
@@ -45,10 +45,10 @@ def stats_filter_for(user: Any, params: Mapping[str, Any]) -> StatsFilter:
     offices, units = stats_scope(user)  # offices None: every congress (administrator)
     if offices is not None and not offices and not units:
         raise Http404
-    congress_id = _int_param(params.get("congress"), "congress", 1, ID_MAX)
-    unit_id = _int_param(params.get("unit"), "unit", 1, ID_MAX)
-    year = _int_param(params.get("year"), "year", YEAR_MIN, YEAR_MAX)
-    session_id = _int_param(params.get("session"), "session", 1, ID_MAX)
+    congress_id = int_param(params.get("congress"), "congress", 1, ID_MAX)
+    unit_id = int_param(params.get("unit"), "unit", 1, ID_MAX)
+    year = int_param(params.get("year"), "year", YEAR_MIN, YEAR_MAX)
+    session_id = int_param(params.get("session"), "session", 1, ID_MAX)
 
     unit: HandlingUnit | None = None
     if unit_id is not None:

@@ -3,19 +3,23 @@
 As of TODAY (2026-09-01), in the city congress (zhejiang profile: answers due 3 months after
 assignment, rating window 15 working days, re-handling 1 month):
 
-| key | lead deputy | topic | year, session | units | what happened |
-|---|---|---|---|---|---|
-| A | deputy | 教育 | 2026 | edu lead | answered A on time, rated satisfied |
-| B | deputy | 教育 | 2026 | edu lead | answered B late (06-10, due 06-02) with 3 commitments: due 07-31 met 08-20 (late), due 08-31 met 08-20 (on time), due 12-31 unmet; rated basically satisfied |
-| C | deputy2 | 交通 | 2026 | transport lead, edu co | answered C on time with a commitment, rated dissatisfied → re-handled, answered A, rated dissatisfied again (final) |
-| D | deputy | 教育 | 2026 | edu lead, transport co | never answered; due 06-02 |
-| E | deputy2 | 交通 | 2026 | edu lead → returned; transport lead | transport answered A on time; no feedback in the window |
-| F | deputy | — | 2026 | — | not accepted (rejected) |
-| G | deputy | — | 2026, session 5 | — | registered, not assigned |
-| H | deputy | — | 2026 | — | a draft |
-| I | deputy | — | 2026 | edu lead | answered D on time, rated dissatisfied, re-handling overdue (due 04-07) |
-| J | deputy | 教育 | 2025 | edu lead | answered A on time, rated satisfied |
-| K | deputy | 交通 | 2026 | edu lead | assigned 08-20, due 11-20: not due yet |
+key: lead deputy · topic · year (session) · units — what happened
+- A: deputy · 教育 · 2026 · edu lead — answered A on time, rated satisfied
+- B: deputy · 教育 · 2026 · edu lead — answered B late (06-10, due 06-02) with 3 commitments:
+  due 07-31 met 08-20 (late), due 08-31 met 08-20 (on time), due 12-31 unmet; rated
+  basically satisfied
+- C: deputy2 · 交通 · 2026 · transport lead, edu co — answered C on time with a commitment,
+  rated dissatisfied → re-handled, answered A, rated dissatisfied again (final)
+- D: deputy · 教育 · 2026 · edu lead, transport co — never answered; due 06-02
+- E: deputy2 · 交通 · 2026 · edu lead → returned; transport lead — transport answered A on
+  time; no feedback in the window
+- F: deputy · — · 2026 — not accepted (rejected)
+- G: deputy · — · 2026 (session 5) — registered, not assigned
+- H: deputy · — · 2026 — a draft
+- I: deputy · — · 2026 · edu lead — answered D on time, rated dissatisfied, re-handling
+  overdue (due 04-07)
+- J: deputy · 教育 · 2025 · edu lead — answered A on time, rated satisfied
+- K: deputy · 交通 · 2026 · edu lead — assigned 08-20, due 11-20: not due yet
 
 The expected figures in the tests are worked out from this table by hand.
 """
@@ -120,7 +124,9 @@ def build_stats_world(world: Any) -> dict[str, Any]:
         out["H"] = create_draft(world.city, by=world["deputy"], title="H")
 
     with at(date(2026, 3, 4)):
-        req = request_return(assignment_of(e, world.edu), reason="不属于本单位职责。", by=world["edu_clerk"])
+        req = request_return(
+            assignment_of(e, world.edu), reason="不属于本单位职责。", by=world["edu_clerk"]
+        )
     with at(date(2026, 3, 5)):
         decide_return(req, approve=True, new_lead_units=[world.transport.pk], by=world["affairs"])
         rate_as(world, a, "edu", "satisfied")
@@ -151,7 +157,9 @@ def build_stats_world(world: Any) -> dict[str, Any]:
     with at(date(2026, 6, 12)):
         rate_as(world, b, "edu", "basically_satisfied")
     with at(date(2026, 8, 20)):
-        for c_row in Commitment.objects.filter(answer__assignment__suggestion=b, due__lt="2026-12-01"):
+        for c_row in Commitment.objects.filter(
+            answer__assignment__suggestion=b, due__lt="2026-12-01"
+        ):
             mark_commitment_met(c_row, evidence="已完成。", by=world["edu_clerk"])
         k = assigned_to(world, leads=("edu",), topic=transport_topic, title="K")
 
@@ -164,7 +172,9 @@ def simple_answered(world: Any, n: int, *, on: date = MAR2) -> None:
     topic = Topic.objects.get_or_create(congress=world.city, name="教育")[0]
     with at(on):
         for index in range(n):
-            s = assigned_to(world, leads=("edu",), cos=("transport",), topic=topic, title=f"N{index}")
+            s = assigned_to(
+                world, leads=("edu",), cos=("transport",), topic=topic, title=f"N{index}"
+            )
             give_answer(
                 world,
                 s,
