@@ -42,7 +42,7 @@
       color: ["#6c757d", "#0d6efd", "#198754"],
       tooltip: { trigger: "axis" },
       legend: { bottom: 0, type: "scroll" },
-      grid: { left: 8, right: 8, top: 24, bottom: 40, containLabel: true },
+      grid: { left: 8, right: 8, top: 40, bottom: 40, containLabel: true },
       xAxis: { type: "category", data: d.trend.names },
       yAxis: [
         { type: "value", name: d.labels.received, minInterval: 1 },
