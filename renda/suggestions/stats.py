@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -300,8 +300,17 @@ def _current_answer(prefix: str = "") -> Q:
     )
 
 
+def _group_key(path: str) -> ExpressionWrapper:
+    """GROUP BY `path + 0`, not the bare column: given a bare indexed column (unit, lead deputy,
+    topic) SQLite walks that whole index — every year's rows — to avoid a sort, instead of
+    starting from the year's suggestions; 15–30× slower at 100,000 suggestions. PostgreSQL
+    plans the same either way."""
+    return ExpressionWrapper(F(path) + 0, output_field=IntegerField())
+
+
 def _grouped(qs: Any, key: str, aggregates: dict[str, Any]) -> dict[Any, dict[str, int]]:
-    return {row.pop(key): row for row in qs.values(key).order_by().annotate(**aggregates)}
+    rows = qs.values(group_key=_group_key(key)).order_by().annotate(**aggregates)
+    return {row.pop("group_key"): row for row in rows}
 
 
 def _suggestion_counts(f: StatsFilter, dimension: str) -> dict[Any, dict[str, int]]:
@@ -403,23 +412,22 @@ def _top_deputies(f: StatsFilter, limit: int | None) -> tuple[list[tuple[int, st
     model = Suggestion if f.unit is None else Assignment
     s = source.suggestion
     qs = model.objects.filter(_scope(f, source, lead_only=False))
+    key = _group_key(f"{s}lead_deputy_id")
     ranked = (
-        qs.values(f"{s}lead_deputy_id", f"{s}lead_deputy__full_name", f"{s}lead_deputy__username")
+        qs.values(
+            group_key=key,
+            full_name=F(f"{s}lead_deputy__full_name"),
+            username=F(f"{s}lead_deputy__username"),
+        )
         .annotate(n=Count("pk"))
-        .order_by("-n", f"{s}lead_deputy_id")
+        .order_by("-n", "group_key")
     )
     if limit is not None:
         ranked = ranked[:limit]
-    rows = [
-        (
-            r[f"{s}lead_deputy_id"],
-            r[f"{s}lead_deputy__full_name"] or r[f"{s}lead_deputy__username"],
-        )
-        for r in ranked
-    ]
+    rows = [(r["group_key"], r["full_name"] or r["username"]) for r in ranked]
     if limit is None or len(rows) < limit:
         return rows, len(rows)
-    return rows, qs.values(f"{s}lead_deputy_id").distinct().count()
+    return rows, qs.values(group_key=key).distinct().count()
 
 
 def _sum(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
