@@ -31,12 +31,13 @@ from django.utils.translation import gettext_lazy
 from renda.orgs.models import Congress, HandlingUnit, Session
 
 from .actions.answers import MAX_ROUNDS
+from .actions.assignment import ANSWER as ANSWER_PURPOSE
 from .choices import AssignmentState, Category, Kind, Rating, State, UnitRole
 from .models import Answer, Assignment, Commitment, Suggestion, Topic
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# The answer deadline's purpose before any re-handling (actions/assignment.py: ANSWER).
-FIRST_ANSWER_PURPOSE = "answer"
+# The answer deadline's purpose before any re-handling (SUG-REHANDLE replaces it).
+FIRST_ANSWER_PURPOSE = ANSWER_PURPOSE
 # Past the draft: what the office has received (rejected and converted ones included).
 RECEIVED_STATES = tuple(s for s in State.values if s != State.DRAFT)
 DEPUTY_LIMIT_DEFAULT = 50
