@@ -27,6 +27,7 @@ from renda.suggestions.api_assignment import return_requests_router
 from renda.suggestions.api_assignment import router as suggestions_assignment_router
 from renda.suggestions.api_attachments import attachments_router
 from renda.suggestions.api_attachments import router as suggestions_attachments_router
+from renda.suggestions.api_stats import router as stats_router
 from renda.suggestions.api_submission import router as suggestions_submission_router
 
 
@@ -156,3 +157,4 @@ api.add_router("/suggestions", suggestions_answers_router, tags=["suggestions"])
 api.add_router("/commitments", commitments_router, tags=["suggestions"])
 api.add_router("/suggestions", suggestions_attachments_router, tags=["suggestions"])
 api.add_router("/attachments", attachments_router, tags=["suggestions"])
+api.add_router("/stats", stats_router, tags=["statistics"])

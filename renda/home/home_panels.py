@@ -158,6 +158,7 @@ def unit_panel(user: Any) -> Panel:
         more_url=reverse("suggestions:unit_queue"),
         more_label=_("All assigned to my unit"),
         order=20,
+        links=[(_("My unit's statistics"), reverse("suggestions:stats"))],
     )
 
 
@@ -196,6 +197,7 @@ def affairs_panel(user: Any) -> Panel:
         more_url=reverse("suggestions:office_inbox"),
         more_label=_("All suggestions to handle"),
         order=20,
+        links=[(_("Suggestion statistics"), reverse("suggestions:stats"))],
     )
 
 

@@ -55,6 +55,12 @@ def _can_use_unit_queue(request: HttpRequest) -> bool:
     return can_use_unit_queue(request.user)
 
 
+def _can_view_stats(request: HttpRequest) -> bool:
+    from renda.suggestions.permissions import can_view_stats
+
+    return can_view_stats(request.user)
+
+
 def _can_write_suggestions(request: HttpRequest) -> bool:
     from renda.suggestions.permissions import can_write_suggestions
 
@@ -108,6 +114,7 @@ NAV: list[NavItem] = [
         "suggestions:office_inbox",
         _can_use_office_inbox,
     ),
+    NavItem("stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats),
     NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]

@@ -34,6 +34,8 @@ class Panel:
     more_url: str = ""
     more_label: PanelText = ""
     order: int = 50
+    # Further links in the panel's footer: (label, url).
+    links: list[tuple[PanelText, str]] = field(default_factory=list)
 
 
 PanelFactory = Callable[[Any], Panel | None]

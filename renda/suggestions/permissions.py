@@ -189,3 +189,32 @@ def can_see_overdue_board(user: Any) -> bool:
     return can_use_office_inbox(user) or bool(
         getattr(user, "is_authenticated", False) and gov_supervisor_congress_ids(user)
     )
+
+
+# --- Statistics (issue 3, "Statistics and exports") ----------------------------------------
+
+
+def stats_scope(user: Any) -> tuple[set[int] | None, set[int]]:
+    """Whose suggestion statistics the user may see: (congresses as an office role — None for
+    an administrator, meaning all —, units as their clerk or head)."""
+    from renda.accounts.permissions import role_assignments
+
+    from .queries import OFFICE_ROLES
+
+    if not getattr(user, "is_authenticated", False):
+        return set(), set()
+    if is_admin(user):
+        return None, set()
+    offices = {
+        ra.congress_id
+        for ra in role_assignments(user)
+        if ra.role in OFFICE_ROLES and ra.congress_id
+    }
+    return offices, unit_ids_of(user)
+
+
+def can_view_stats(user: Any) -> bool:
+    """Office roles and administrators see their congress's figures, unit staff their unit's;
+    deputies and everyone else do not (the page and its menu entry)."""
+    offices, units = stats_scope(user)
+    return offices is None or bool(offices) or bool(units)

@@ -3,10 +3,13 @@
 from django.urls import path
 
 from . import views_office as v
+from . import views_stats
 
 urlpatterns: list = [
     path("office/", v.office_inbox, name="office_inbox"),
     path("overdue/", v.overdue_board, name="overdue_board"),
+    path("office/stats/", views_stats.stats_page, name="stats"),
+    path("office/stats.xlsx", views_stats.stats_xlsx, name="stats_xlsx"),
     path("<int:pk>/office/units/", v.unit_search, name="office_unit_search"),
     path("<int:pk>/office/register/", v.register_view, name="office_register"),
     path("<int:pk>/office/reject/", v.reject_view, name="office_reject"),

@@ -11,19 +11,19 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 EXPECTED = {
-    "admin": ALL | {"orgs", "calendar", "accounts", "office_inbox"},
-    "affairs": ALL | {"orgs", "calendar", "office_inbox"},
-    "county_affairs": ALL | {"orgs", "calendar", "office_inbox"},
+    "admin": ALL | {"orgs", "calendar", "accounts", "office_inbox", "stats"},
+    "affairs": ALL | {"orgs", "calendar", "office_inbox", "stats"},
+    "county_affairs": ALL | {"orgs", "calendar", "office_inbox", "stats"},
     "deputy": ALL | {"mine"},
     "deputy2": ALL | {"mine"},
-    "edu_clerk": ALL | {"calendar", "unit_queue"},
-    "edu_head": ALL | {"calendar", "unit_queue"},
-    "transport_clerk": ALL | {"calendar", "unit_queue"},
+    "edu_clerk": ALL | {"calendar", "unit_queue", "stats"},
+    "edu_head": ALL | {"calendar", "unit_queue", "stats"},
+    "transport_clerk": ALL | {"calendar", "unit_queue", "stats"},
     "station": ALL,
     "sc_member": ALL | {"mine"},
-    "committee": ALL | {"orgs"},
-    "supervisor": ALL | {"orgs"},
-    "leader": ALL | {"orgs"},
+    "committee": ALL | {"orgs", "stats"},
+    "supervisor": ALL | {"orgs", "stats"},
+    "leader": ALL | {"orgs", "stats"},
     "nobody": ALL,
 }
 # What a refused page answers: the same 404 as a missing one, or the admin site's sign-in page.
@@ -69,6 +69,7 @@ def test_staff_see_the_administration_entry(world):
         "accounts",
         "notifications",
         "office_inbox",
+        "stats",
         "admin",
     ]
 
