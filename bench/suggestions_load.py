@@ -133,6 +133,7 @@ def main() -> int:
         s = (
             Suggestion.objects.filter(pk__gte=rng.randrange(1, top + 1))
             .exclude(state=State.DRAFT)
+            .order_by("pk")
             .values_list("id", flat=True)
             .first()
         )
