@@ -128,7 +128,11 @@ class Suggestion(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["congress", "state", "year"]),
+            # The office's lists (state, year) come out in the default order, -sequence, -id,
+            # straight from the index (issue 3, "Benchmark").
+            models.Index(
+                fields=["congress", "state", "year", "sequence", "id"], name="suggestion_list_idx"
+            ),
             models.Index(fields=["lead_deputy", "state"]),
         ]
 
@@ -200,7 +204,8 @@ class Assignment(models.Model):
                 name="assignment_unique_active_unit",
             )
         ]
-        indexes = [models.Index(fields=["unit", "state"])]
+        # The unit queue's done part is read newest first from the index (queries.UnitQueue).
+        indexes = [models.Index(fields=["unit", "state", "id"], name="assignment_unit_queue_idx")]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_role_display()}"

@@ -33,7 +33,7 @@ def _valid_pk(pk: Any) -> int:
 
 def get_suggestion_for_user(user: Any, pk: Any) -> Suggestion:
     pk = _valid_pk(pk)
-    suggestion = suggestions_visible_to(user).filter(pk=pk).first()
+    suggestion = suggestions_visible_to(user, one=True).filter(pk=pk).first()
     if suggestion is None:
         raise Http404
     return suggestion

@@ -19,7 +19,7 @@ OFFICE_ROLES = frozenset({Role.DEPUTY_AFFAIRS, Role.COMMITTEE, Role.LEADER, Role
 UNIT_ROLES = frozenset({Role.UNIT_CLERK, Role.UNIT_HEAD})
 
 
-def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
+def suggestions_visible_to(user: Any, *, one: bool = False) -> QuerySet[Suggestion]:
     """Office staff: their congresses' suggestions past the draft. Units: those assigned to
     their unit (not ones they returned). Deputies: their own and those they co-sign or are asked
     to co-sign. Drafts: only their lead deputy and the invited co-signers."""
@@ -35,18 +35,28 @@ def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
             office_congresses.add(ra.congress_id)
         if ra.role in UNIT_ROLES and ra.unit_id:
             units.add(ra.unit_id)
-    visible = Q(lead_deputy=user) | Q(sponsors__deputy=user, sponsors__declined_at__isnull=True)
+    # Subqueries on indexed columns rather than joins + DISTINCT: with joins the database had to
+    # build and de-duplicate every joined row before paging (issue 3, "Benchmark").
+    from .models import Sponsor
+
+    sponsored = Sponsor.objects.filter(deputy=user, declined_at__isnull=True)
+    visible = Q(lead_deputy=user) | Q(pk__in=sponsored.values("suggestion_id"))
     if office_congresses:
         visible |= Q(congress_id__in=office_congresses) & ~Q(state=State.DRAFT)
     if units:
-        visible |= (
-            Q(
-                assignments__unit_id__in=units,
-            )
-            & ~Q(assignments__state=AssignmentState.RETURNED)
-            & ~Q(state=State.DRAFT)
+        assigned = Assignment.objects.filter(unit_id__in=units).exclude(
+            state=AssignmentState.RETURNED
         )
-    return qs.filter(visible).distinct()
+        if one:
+            # One suggestion (the getters): a correlated EXISTS looks at its own assignments;
+            # IN (…) would first list every suggestion of a busy unit (38 000 at 1 M).
+            from django.db.models import Exists, OuterRef
+
+            mine = Exists(assigned.filter(suggestion_id=OuterRef("pk")))
+            visible |= mine & ~Q(state=State.DRAFT)
+        else:
+            visible |= Q(pk__in=assigned.values("suggestion_id")) & ~Q(state=State.DRAFT)
+    return qs.filter(visible)
 
 
 def unit_ids_of(user: Any) -> set[int]:
@@ -204,6 +214,66 @@ def unit_queue_rows(user: Any) -> Any:
         )
         .order_by("open_first", F("due").asc(nulls_last=True), "id")
     )
+
+
+class UnitQueue:
+    """The unit page's queue for a Paginator, in two parts: the assignments still handling
+    (`active`), soonest due first, then the ones done, most recently assigned first.
+
+    At a province's scale a busy unit has tens of thousands of assignments; ordering all of
+    them by a due date that lives in another table meant joining and sorting every one of them
+    for each page. The open part is small and is sorted as before; the done part is read in
+    index order (unit, state, id). Always three queries a page: both counts in one, then one
+    slice of each part (the done part's slice is fetched even when not needed, so the number
+    of queries does not depend on the data)."""
+
+    def __init__(self, user: Any) -> None:
+        from django.db.models import Count
+
+        self.user = user
+        base = Assignment.objects.filter(unit_id__in=unit_ids_of(user)).select_related(
+            "suggestion", "unit", "answer_deadline", "co_opinion_deadline"
+        )
+        self._counts_qs = base.exclude(state=AssignmentState.RETURNED).aggregate
+        self._count_args = {
+            "all": Count("id"),
+            "open": Count("id", filter=Q(state=AssignmentState.ACTIVE)),
+        }
+        self.open = (
+            base.filter(state=AssignmentState.ACTIVE)
+            .annotate(
+                due=Case(
+                    When(role=UnitRole.LEAD, then=F("answer_deadline__due")),
+                    default=F("co_opinion_deadline__due"),
+                )
+            )
+            .order_by(F("due").asc(nulls_last=True), "id")
+        )
+        self.done = base.filter(state=AssignmentState.ANSWERED).order_by("-id")
+        self._counts: dict[str, int] | None = None
+
+    def _count(self) -> dict[str, int]:
+        if self._counts is None:
+            self._counts = self._counts_qs(**self._count_args)
+        return self._counts
+
+    def count(self) -> int:
+        return self._count()["all"]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Assignment]:
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        n_open = self._count()["open"]
+        rows = list(self.open[min(start, n_open) : max(min(stop, n_open), min(start, n_open) + 1)])
+        rows = rows[: max(0, min(stop, n_open) - start)]
+        done_start = max(0, start - n_open)
+        size = stop - start - len(rows)
+        done = list(self.done[done_start : done_start + max(size, 1)])
+        return rows + done[: max(size, 0)]
 
 
 def mark_due_and_overdue(rows: list[Assignment], today: date) -> None:

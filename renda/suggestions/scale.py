@@ -903,6 +903,11 @@ def seed_scale(opts: Options, progress: Callable[[str], None] = print) -> Result
     today = opts.today or timezone.localdate()
     rng = random.Random(opts.seed)  # noqa: S311 - synthetic data, reproducible
     sink = Sink()
+    if connection.vendor == "sqlite":
+        # A bounded page cache of 256 MB for this connection: the indexes of tables with
+        # millions of rows are updated at random places, and 20 MB made that disk-bound.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size=-262144")
     with transaction.atomic():
         congress = _congress(opts)
         first_year = today.year - opts.years + 1

@@ -36,7 +36,7 @@ from .permissions import (
     is_lead_deputy,
     is_office,
 )
-from .queries import mark_due_and_overdue, unit_queue_rows
+from .queries import UnitQueue, mark_due_and_overdue
 
 PAGE_SIZE = 25
 
@@ -45,7 +45,7 @@ PAGE_SIZE = 25
 def unit_queue(request: HttpRequest) -> HttpResponse:
     if not can_use_unit_queue(request.user):
         raise PermissionDenied
-    page = Paginator(unit_queue_rows(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(UnitQueue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     mark_due_and_overdue(list(page.object_list), timezone.localdate())
     return render(request, "suggestions/unit/queue.html", {"page": page})
 
