@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("legal_calendar", "0002_fill_from_chinese_calendar"),
         ("orgs", "0002_division_codes_and_term_dates"),
-        ("suggestions", "0001_initial"),
+        ("suggestions", "0003_gaps_deadline_claims"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
