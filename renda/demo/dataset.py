@@ -213,3 +213,43 @@ DEMO_NOTIFICATIONS: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("鹿城区人大常委会报送了代表活动情况", "请在代表履职统计中查看。", False),
     ),
 }
+
+
+@dataclass(frozen=True)
+class UnitStaff:
+    """A clerk or head of a handling unit who is not a demo login (the demo suggestions need
+    someone in each unit they are assigned to: the clerk answers, the head signs off)."""
+
+    username: str
+    full_name: str
+    role: str  # unit_clerk or unit_head
+    congress: str  # division code
+    unit: str  # the unit's full name
+
+
+def _staff(code: str, unit: str, key: str, clerk: str | None, head: str) -> tuple[UnitStaff, ...]:
+    people = [UnitStaff(f"{key}_head", head, "unit_head", code, unit)]
+    if clerk:
+        people.insert(0, UnitStaff(f"{key}_clerk", clerk, "unit_clerk", code, unit))
+    return tuple(people)
+
+
+UNIT_STAFF: tuple[UnitStaff, ...] = (
+    *_staff("330300", "温州市交通运输局", "wz_jtys", None, "林海峰"),  # clerk: transport_clerk
+    *_staff("330300", "温州市住房和城乡建设局", "wz_zjj", "王晓东", "李卫国"),
+    *_staff("330300", "温州市公共交通集团", "wz_gjjt", "陈丽君", "叶国庆"),
+    *_staff("330300", "温州市公安局", "wz_gaj", "张毅", "周建华"),
+    *_staff("330300", "温州市农业农村局", "wz_nyj", "潘志勇", "季永明"),
+    *_staff("330300", "温州市卫生健康委员会", "wz_wjw", "胡晓燕", "郑国栋"),
+    *_staff("330300", "温州市司法局", "wz_sfj", "邵文华", "赵立群"),
+    *_staff("330300", "温州市城市管理局", "wz_cgj", "施建新", "钱振宇"),
+    *_staff("330300", "温州市市场监督管理局", "wz_scjg", "谢雨婷", "彭家骏"),
+    *_staff("330300", "温州市民政局", "wz_mzj", "金秀兰", "朱德胜"),
+    *_staff("330300", "温州市水利局", "wz_slj", "缪海涛", "项明远"),
+    *_staff("330300", "温州市生态环境局", "wz_sthj", "卢思佳", "董志刚"),
+    *_staff("330300", "温州市自来水公司", "wz_zls", "余春梅", "方正"),
+    *_staff("330300", "温州市自然资源和规划局", "wz_zrzy", "孙一鸣", "何建伟"),
+    *_staff("330302", "鹿城区卫生健康局", "lc_wjj", "徐晓丽", "章建平"),
+    *_staff("330302", "鹿城区综合行政执法局", "lc_zhzf", "夏振华", "高立军"),
+    *_staff("330302", "鹿城区住房和城乡建设局", "lc_zjj", "蒋文斌", "姜海燕"),
+)

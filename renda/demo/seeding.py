@@ -4,7 +4,9 @@ Idempotent: every row is looked up by its natural key (division code, term and s
 unit name, username, role tuple) and only missing rows are created; a second run changes
 nothing and records nothing. Congresses, terms, sessions and units go through the orgs actions
 (each audited); people, roles and memberships are bulk-created for speed, and one
-"demo.seeded" event records the whole load, in the same transaction.
+"demo.seeded" event records the whole load, in the same transaction. The demo suggestions are
+played through the suggestion actions (renda.demo.suggestion_seeding); their messages stay in
+the inbox: the demo mails and texts nobody.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from renda.accounts.models import RoleAssignment, User
 from renda.audit.actions import record_event
-from renda.notifications.actions import mark_read, notify
+from renda.notifications.actions import inbox_only, mark_read, notify
 from renda.notifications.models import Notification
 from renda.orgs import actions as org_actions
 from renda.orgs.models import Congress, HandlingUnit, Session, StandingCommitteeMembership, Term
@@ -30,10 +33,12 @@ from .dataset import (
     SC_POSITIONS,
     SC_SIZE,
     TERM_NUMBER,
+    UNIT_STAFF,
     CongressSpec,
     demo_phone,
     deputy_names,
 )
+from .suggestion_seeding import seed_suggestions
 
 
 class _Seeder:
@@ -154,6 +159,21 @@ class _Seeder:
                 self.created["notifications"] += 1
 
 
+def _unit_staff_by_unit() -> dict[str, tuple[str, str]]:
+    """Unit name -> (clerk username, head username): demo logins first, then UNIT_STAFF."""
+    clerks: dict[str, str] = {}
+    heads: dict[str, str] = {}
+    for login in LOGINS:
+        for role, _code, unit in login.roles:
+            if unit and role == "unit_clerk":
+                clerks.setdefault(unit, login.username)
+            if unit and role == "unit_head":
+                heads.setdefault(unit, login.username)
+    for person in UNIT_STAFF:
+        (clerks if person.role == "unit_clerk" else heads).setdefault(person.unit, person.username)
+    return {unit: (clerks.get(unit, heads[unit]), heads[unit]) for unit in heads}
+
+
 def _login_rows() -> list[dict[str, Any]]:
     return [
         {
@@ -169,9 +189,27 @@ def _login_rows() -> list[dict[str, Any]]:
     ]
 
 
+def _staff_rows() -> list[dict[str, Any]]:
+    return [
+        {
+            "username": person.username,
+            "full_name": person.full_name,
+            "email": f"{person.username}@example.org",
+            "phone": demo_phone(600 + i),
+            "must_change_password": False,
+        }
+        for i, person in enumerate(UNIT_STAFF, start=1)
+    ]
+
+
 @transaction.atomic
 def seed_demo(*, password: str) -> Counter[str]:
     """Create whatever part of the demo world is missing; return what was created."""
+    with inbox_only():
+        return _seed_demo(password)
+
+
+def _seed_demo(password: str) -> Counter[str]:
     seeder = _Seeder(password)
     logins = seeder.users(_login_rows())
     admin = logins["admin"]
@@ -235,9 +273,26 @@ def seed_demo(*, password: str) -> Counter[str]:
     ]
     members.append((logins["sc_member"], "member"))
     wanted_roles += [(user, "sc_member", city, None) for user in sc_people]
+
+    # Clerks and heads of the units the demo suggestions are assigned to.
+    staff_users = seeder.users(_staff_rows())
+    wanted_roles += [
+        (staff_users[p.username], p.role, congresses[p.congress], units[p.unit]) for p in UNIT_STAFF
+    ]
     seeder.roles(wanted_roles)
     seeder.sc_members(terms[CITY.division_code], members)
     seeder.notifications(logins)
+
+    everyone = {**logins, **deputies, **staff_users}
+    seeder.created.update(
+        seed_suggestions(
+            today=timezone.localdate(),
+            users=everyone,
+            congresses=congresses,
+            units=units,
+            staff=_unit_staff_by_unit(),
+        )
+    )
 
     if seeder.created:
         record_event(city, "demo.seeded", by=None, data=dict(sorted(seeder.created.items())))

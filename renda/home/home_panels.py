@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from renda.accounts.choices import Role
 
@@ -235,10 +236,29 @@ def overdue_panel(user: Any) -> Panel:
 
 @register({Role.COMMITTEE, Role.LEADER, Role.GOV_SUPERVISOR})
 def supervision_panel(user: Any) -> Panel:
-    return _queue(
-        "supervision",
-        _("Under my supervision"),
-        _("Key suggestions you supervise and their progress reports will appear here."),
+    """SUG-KEY: the five latest key suggestions the user supervises (the key-suggestion board's
+    query, one query), with their progress-report count."""
+    from renda.suggestions.queries import key_suggestions_board
+
+    rows = list(key_suggestions_board(user)[:5])
+    return Panel(
+        key="supervision",
+        title=_("Under my supervision"),
+        empty_text=_("Key suggestions you supervise and their progress reports will appear here."),
+        items=[
+            PanelItem(
+                title=k.suggestion.title,
+                url=reverse("suggestions:detail", args=[k.suggestion_id]),
+                meta=f"{k.year} · {k.suggestion.number} · "
+                + str(
+                    ngettext("%(n)d progress report", "%(n)d progress reports", k.report_count)
+                    % {"n": k.report_count}
+                ),
+                badge=str(k.suggestion.get_state_display()),
+            )
+            for k in rows
+        ],
+        order=20,
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +15,21 @@ from .tasks import send_notification_email, send_notification_sms
 
 TITLE_MAX = Notification._meta.get_field("title").max_length or 200
 URL_MAX = Notification._meta.get_field("url").max_length or 300
+
+
+# Set while the demo data is loaded: the demo mails and texts nobody, its messages stay in the
+# inbox (renda.demo.seeding).
+_inbox_only: ContextVar[bool] = ContextVar("renda_notify_inbox_only", default=False)
+
+
+@contextmanager
+def inbox_only() -> Iterator[None]:
+    """Within this block notify() writes inbox rows only and queues no email or SMS."""
+    token = _inbox_only.set(True)
+    try:
+        yield
+    finally:
+        _inbox_only.reset(token)
 
 
 def _one_line(text: str) -> str:
@@ -65,7 +82,7 @@ def notify(
                 if sms:
                     send_notification_sms.enqueue(pk)
 
-    if ids and (email or sms):
+    if ids and (email or sms) and not _inbox_only.get():
         # robust: the caller's work is already committed; a queue failure is logged, not raised.
         transaction.on_commit(enqueue, robust=True)
     return created

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from io import StringIO
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import Client
 
 from renda.accounts.models import RoleAssignment, User
@@ -17,6 +15,18 @@ from renda.audit.queries import verify_chain
 from renda.demo.dataset import LOGINS
 from renda.notifications.models import Notification
 from renda.orgs.models import Congress, HandlingUnit, Session, StandingCommitteeMembership, Term
+from renda.suggestions.models import (
+    Answer,
+    Assignment,
+    Commitment,
+    Evaluation,
+    KeySuggestion,
+    ProgressReport,
+    ReturnRequest,
+    Sponsor,
+    Suggestion,
+    Topic,
+)
 
 REQUIRED_LOGINS = {
     "admin": {"admin"},
@@ -48,13 +58,18 @@ def snapshot() -> dict[str, int]:
         StandingCommitteeMembership,
         Notification,
         AuditEvent,
+        Topic,
+        Suggestion,
+        Sponsor,
+        Assignment,
+        Answer,
+        Evaluation,
+        Commitment,
+        KeySuggestion,
+        ProgressReport,
+        ReturnRequest,
     ]
     return {m.__name__: m.objects.count() for m in models}
-
-
-@pytest.fixture
-def seeded(db) -> str:
-    return seed()
 
 
 def test_seed_makes_a_city_with_three_district_congresses(seeded):
@@ -192,26 +207,6 @@ def test_seed_fills_in_what_is_missing(seeded):
     assert after["User"] == before["User"]
 
 
-def test_seed_refuses_in_production(db, settings):
-    settings.RENDA_ENV = "production"
-    with pytest.raises(CommandError, match="RENDA_ENV=production"):
-        seed()
-    assert not Congress.objects.exists()
-    assert not User.objects.exists()
-
-
-def test_if_new_loads_an_empty_database(db):
-    seed("--if-new")
-    assert Congress.objects.count() == 4
-
-
-def test_if_new_leaves_a_database_with_congresses_alone(world):
-    before = snapshot()
-    output = seed("--if-new")
-    assert "not loaded" in output
-    assert snapshot() == before
-
-
 def test_demo_logins_prints_the_url_logins_roles_and_password(seeded):
     out = StringIO()
     call_command("demo_logins", "--url", "http://127.0.0.1:8123", stdout=out)
@@ -228,9 +223,3 @@ def test_demo_logins_says_nothing_about_the_demo_in_production(seeded, settings)
     out = StringIO()
     call_command("demo_logins", "--url", "https://renda.example.gov.cn", stdout=out)
     assert out.getvalue().strip() == "Renda is running at https://renda.example.gov.cn"
-
-
-def test_demo_logins_on_an_empty_database_prints_only_the_url(db):
-    out = StringIO()
-    call_command("demo_logins", "--url", "http://127.0.0.1:8000", stdout=out)
-    assert out.getvalue().strip() == "Renda is running at http://127.0.0.1:8000"

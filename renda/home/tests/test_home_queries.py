@@ -23,7 +23,12 @@ ADMIN_HOME_QUERIES = HOME_QUERIES + 3
 # The deputy's panel ("My suggestions and duties") adds: the five most recently changed own or
 # co-signed suggestions and co-signature requests (1) and, only when there are five or more,
 # how many in all (1).
+# The supervision panel ("Under my supervision": committee, leader, government supervision
+# office) adds the five latest key suggestions they supervise (1).
 ROLE_EXTRA_QUERIES = {
+    "committee": 1,
+    "leader": 1,
+    "supervisor": 1,
     "deputy": 2,
     "deputy2": 2,
     "sc_member": 2,

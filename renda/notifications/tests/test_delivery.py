@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from renda.notifications.actions import notify
+from renda.notifications.actions import inbox_only, notify
 from renda.notifications.models import Notification
 from renda.notifications.sms import ConsoleSmsBackend, MemorySmsBackend
 from renda.notifications.tasks import send_notification_email
@@ -164,3 +164,16 @@ def test_sms_backend_is_chosen_by_setting(settings):
     assert isinstance(get_sms_backend(), ConsoleSmsBackend)
     settings.SMS_BACKEND = SMS_MEMORY
     assert isinstance(get_sms_backend(), MemorySmsBackend)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inbox_only_writes_the_inbox_and_queues_no_delivery(world, mailoutbox):
+    """The demo data's messages (seed_demo) stay in the inbox: nobody is mailed or texted."""
+    with inbox_only(), transaction.atomic():
+        notify([world["deputy"]], title="演示数据", sms=True)
+    assert Notification.objects.filter(recipient=world["deputy"], title="演示数据").exists()
+    assert DBTaskResult.objects.count() == 0
+    # Outside the block delivery is queued as usual.
+    with transaction.atomic():
+        notify([world["deputy"]], title="正常消息")
+    assert DBTaskResult.objects.count() == 1
