@@ -33,6 +33,7 @@ from .models import (
     AssignmentFact,
     Commitment,
     Evaluation,
+    StatsCounter,
     Suggestion,
     SuggestionFact,
 )
@@ -74,6 +75,7 @@ def _sql(text: str) -> str:
         "deadline": Deadline._meta.db_table,
         "sfact": SuggestionFact._meta.db_table,
         "afact": AssignmentFact._meta.db_table,
+        "counter": StatsCounter._meta.db_table,
     }
     return text.format(**tables, met_day=_met_day())
 
@@ -196,9 +198,50 @@ def _statements() -> tuple[str, str]:
     return _INSERT_ASSIGNMENT_FACTS, _INSERT_SUGGESTION_FACTS
 
 
+COUNTED = ("received", "rejected", "registered", "lead_assignments", *MEASURES)
+_COUNTER_KEYS = ("congress_id", "year", "session_id", "dimension", "group_id")  # SELECT order
+
+
+@cache
+def _count_statement(sign: int) -> str:
+    """Add (sign +1) or take away (-1) a range of suggestions' fact rows to/from the counters:
+    one upsert for the three dimensions; parameters `low` and `high`, the suggestion ids."""
+    assert sign in (1, -1)
+    suggestion_sums = ", ".join(
+        [f"{sign} * COUNT(*)"] + [f"{sign} * SUM({m})" for m in COUNTED if m != "received"]
+    )
+    assignment_sums = ", ".join(
+        [f"{sign} * COUNT(*)", "0", f"{sign} * COUNT(*)", f"{sign} * SUM(lead)"]
+        + [f"{sign} * SUM({m})" for m in MEASURES]
+    )
+    keys = "congress_id, year, COALESCE(session_id, 0)"
+    where = "WHERE suggestion_id BETWEEN %(low)s AND %(high)s"
+    # Table names and constants only, no input: S608 does not apply.
+    parts = [
+        f"SELECT {keys}, {StatsCounter.TOPIC}, COALESCE(topic_id, 0), {suggestion_sums}"  # noqa: S608
+        f" FROM {{sfact}} {where} GROUP BY {keys}, COALESCE(topic_id, 0)",
+        f"SELECT {keys}, {StatsCounter.DEPUTY}, lead_deputy_id, {suggestion_sums}"  # noqa: S608
+        f" FROM {{sfact}} {where} GROUP BY {keys}, lead_deputy_id",
+        f"SELECT {keys}, {StatsCounter.UNIT}, unit_id, {assignment_sums}"  # noqa: S608
+        f" FROM {{afact}} {where} GROUP BY {keys}, unit_id",
+    ]
+    columns = (*_COUNTER_KEYS, *COUNTED)
+    return (
+        f"INSERT INTO {{counter}} ({', '.join(columns)})"  # noqa: S608 - constants only
+        f" SELECT * FROM ({' UNION ALL '.join(parts)}) AS d WHERE 1 = 1"
+        f" ON CONFLICT ({', '.join(_COUNTER_KEYS)}) DO UPDATE SET "
+        + ", ".join(f"{m} = {{counter}}.{m} + excluded.{m}" for m in COUNTED)
+    )
+
+
+def _count(cursor: object, low: int, high: int, sign: int) -> None:
+    cursor.execute(_sql(_count_statement(sign)), {"low": low, "high": high})  # type: ignore[attr-defined]
+
+
 def _write(low: int, high: int, *, delete: bool) -> None:
     with connection.cursor() as cursor:
         if delete:
+            _count(cursor, low, high, -1)
             cursor.execute(
                 _sql("DELETE FROM {afact} WHERE suggestion_id BETWEEN %s AND %s"), [low, high]
             )
@@ -208,6 +251,7 @@ def _write(low: int, high: int, *, delete: bool) -> None:
         insert_assignments, insert_suggestions = _statements()
         cursor.execute(_sql(insert_assignments), [low, high])
         cursor.execute(_sql(insert_suggestions), [low, high, low, high])
+        _count(cursor, low, high, +1)
 
 
 def refresh_facts(suggestion_id: int) -> None:
@@ -230,6 +274,7 @@ def rebuild_facts(
     with transaction.atomic():
         AssignmentFact.objects.all().delete()
         SuggestionFact.objects.all().delete()
+        StatsCounter.objects.all().delete()
     top = Suggestion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     low = 1
     while low <= top:

@@ -507,3 +507,47 @@ class AssignmentFact(models.Model):
 
     def __str__(self) -> str:
         return f"facts of assignment {self.assignment_id}"
+
+
+class StatsCounter(models.Model):
+    """The fact rows added up per group (kept by facts.refresh_facts with the facts, in the same
+    transaction): per congress, year and session (0: between sessions), one row per topic
+    (dimension 1), lead deputy (2) or handling unit (3); `group_id` 0 is "no topic". A row whose
+    `received` is back to 0 is an empty group (the statistics skip it)."""
+
+    TOPIC, DEPUTY, UNIT = 1, 2, 3
+
+    congress_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    dimension = models.PositiveSmallIntegerField()
+    session_id = models.IntegerField()
+    group_id = models.IntegerField()
+    received = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    registered = models.IntegerField(default=0)
+    lead_assignments = models.IntegerField(default=0)
+    answered_on_time = models.IntegerField(default=0)
+    answered_late = models.IntegerField(default=0)
+    answers = models.IntegerField(default=0)
+    category_a = models.IntegerField(default=0)
+    category_b = models.IntegerField(default=0)
+    category_c = models.IntegerField(default=0)
+    category_d = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basically_satisfied = models.IntegerField(default=0)
+    dissatisfied = models.IntegerField(default=0)
+    no_feedback = models.IntegerField(default=0)
+    commitments = models.IntegerField(default=0)
+    commitments_met = models.IntegerField(default=0)
+    commitments_met_on_time = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress_id", "year", "dimension", "session_id", "group_id"],
+                name="stats_counter_unique_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.congress_id}/{self.year}/{self.dimension}/{self.session_id}/{self.group_id}"

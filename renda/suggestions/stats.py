@@ -21,7 +21,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,8 +29,8 @@ from renda.accounts.models import User
 from renda.orgs.models import Congress, HandlingUnit, Session
 
 from .choices import Rating
-from .facts import MEASURES
-from .models import AssignmentFact, SuggestionFact, Topic
+from .facts import COUNTED, MEASURES
+from .models import AssignmentFact, StatsCounter, Topic
 
 DEPUTY_LIMIT_DEFAULT = 50
 
@@ -356,15 +356,74 @@ def _deputy_names(pks: list[int]) -> list[tuple[int, str]]:
 KEYS = ("year", "session_id", "topic_id")
 
 
+def _counter_filter(f: StatsFilter, dimension: int) -> Q:
+    q = Q(congress_id=f.congress.pk, dimension=dimension, received__gt=0)
+    if f.year is not None:
+        q &= Q(year=f.year)
+    if f.session is not None:
+        q &= Q(session_id=f.session.pk)
+    return q
+
+
+def _from_counters(f: StatsFilter, deputy_limit: int | None) -> tuple[Any, ...]:
+    """The congress-wide figures: the counter rows of the filter (a few hundred groups per
+    year, a few thousand deputies), plus the lead assignments overdue today from their fact
+    rows (SUG-DEADLINE: only those still handling have a due date there). 4 queries."""
+    counted = {m: Sum(m) for m in COUNTED}
+    topic_rows = (
+        StatsCounter.objects.filter(_counter_filter(f, StatsCounter.TOPIC))
+        .order_by()
+        .values("year", "session_id", "group_id", *COUNTED)
+    )
+    split = _split(
+        (
+            {
+                **{m: r[m] for m in COUNTED},
+                "year": r["year"],
+                "session_id": r["session_id"] or None,  # 0: between sessions
+                "topic_id": r["group_id"] or None,  # 0: no topic
+            }
+            for r in topic_rows
+        ),
+        KEYS,
+    )
+
+    def grouped(dimension: int, key: str) -> Any:
+        return (
+            StatsCounter.objects.filter(_counter_filter(f, dimension))
+            .order_by()
+            .values(**{key: F("group_id")})
+            .annotate(**counted)
+        )
+
+    by_deputy, top, deputy_count = _ranked(
+        grouped(StatsCounter.DEPUTY, "lead_deputy_id"), deputy_limit
+    )
+    by_unit = {row.pop("unit_id"): row for row in grouped(StatsCounter.UNIT, "unit_id")}
+    overdue = (
+        AssignmentFact.objects.filter(_fact_filter(f), due__lt=f.today)
+        .order_by()
+        .values(*KEYS, "lead_deputy_id", "unit_id")
+        .annotate(unanswered_overdue=Sum("awaiting_first"), overdue_now=Count("pk"))
+    )
+    for row in overdue:
+        values = {k: row[k] for k in ("unanswered_overdue", "overdue_now")}
+        for k in KEYS:
+            _add(split[k], row[k], values)
+        _add(by_unit, row["unit_id"], values)
+        if row["lead_deputy_id"] in by_deputy:
+            _add(by_deputy, row["lead_deputy_id"], values)
+    return by_deputy, top, deputy_count, by_unit, split
+
+
 def suggestion_stats(f: StatsFilter, *, deputy_limit: int | None = DEPUTY_LIMIT_DEFAULT) -> Any:
     """All figures for the filter, with the breakdowns by year, session, unit, topic and lead
     deputy. `deputy_limit`: the deputies with most suggestions received (None: all of them).
 
-    Read from the fact rows (facts.py), single-table grouped sums. Queries: without a unit
-    filter 4 — suggestion facts by (year, session, topic) and by lead deputy, assignment facts
-    by unit, and the lead assignments overdue today by every key —, with one 2 — the unit's
-    assignment facts by (year, session, topic) and by lead deputy; then the names: deputies,
-    units, topics, sessions. 8 at most, whatever the amount of data."""
+    Read from the counters and the fact rows (facts.py), single-table grouped sums. Queries:
+    without a unit filter 4 (`_from_counters`), with one 2 — the unit's assignment facts by
+    (year, session, topic) and by lead deputy; then the names: deputies, units, topics,
+    sessions. 8 at most, whatever the amount of data."""
     today = f.today
     if f.unit is not None:
         facts = AssignmentFact.objects.filter(_fact_filter(f), unit_id=f.unit.pk).order_by()
@@ -377,39 +436,7 @@ def suggestion_stats(f: StatsFilter, *, deputy_limit: int | None = DEPUTY_LIMIT_
         for values in split["year"].values():
             _add(by_unit, f.unit.pk, values)
     else:
-        facts = SuggestionFact.objects.filter(_fact_filter(f)).order_by()
-        sums = {
-            "received": Count("pk"),
-            "rejected": Sum("rejected"),
-            "registered": Sum("registered"),
-            "lead_assignments": Sum("lead_assignments"),
-            **{m: Sum(m) for m in MEASURES},
-        }
-        split = _split(facts.values(*KEYS).annotate(**sums), KEYS)
-        by_deputy, top, deputy_count = _ranked(
-            facts.values("lead_deputy_id").annotate(**sums), deputy_limit
-        )
-        assignments = AssignmentFact.objects.filter(_fact_filter(f)).order_by()
-        by_unit = {
-            row.pop("unit_id"): row
-            for row in assignments.values("unit_id").annotate(**_assignment_sums(today))
-        }
-        # SUG-DEADLINE: the lead assignments overdue as of today (few: only those still
-        # handling have a due date on their fact row).
-        overdue = (
-            assignments.filter(due__lt=today)
-            .values(*KEYS, "lead_deputy_id")
-            .annotate(unanswered_overdue=Sum("awaiting_first"), overdue_now=Count("pk"))
-        )
-        for row in overdue:
-            values = {
-                "unanswered_overdue": row["unanswered_overdue"],
-                "overdue_now": row["overdue_now"],
-            }
-            for k in KEYS:
-                _add(split[k], row[k], values)
-            if row["lead_deputy_id"] in by_deputy:
-                _add(by_deputy, row["lead_deputy_id"], values)
+        by_deputy, top, deputy_count, by_unit, split = _from_counters(f, deputy_limit)
 
     def rated(rows: dict[Any, dict[str, int]]) -> dict[Any, dict[str, Any]]:
         return {key: with_rates(values) for key, values in rows.items()}

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from renda.calendar.actions import recompute_deadlines
@@ -32,6 +33,7 @@ from renda.suggestions.models import (
     AssignmentFact,
     Commitment,
     Sponsor,
+    StatsCounter,
     Suggestion,
     SuggestionFact,
     Topic,
@@ -174,16 +176,22 @@ def test_the_hand_built_world_matches_the_reference_in_every_view(world):
 def test_rebuild_writes_the_same_rows(world):
     build_stats_world(world)
 
-    def rows() -> tuple[list, list]:
+    def rows() -> tuple[list, list, list]:
+        counters = StatsCounter.objects.filter(received__gt=0).values_list(
+            *[f.name for f in StatsCounter._meta.fields if f.name != "id"]
+        )
         return (
             sorted(SuggestionFact.objects.values_list()),
             sorted(AssignmentFact.objects.values_list()),
+            sorted(counters),
         )
 
     kept = rows()
     assert len(kept[0]) == 10 and len(kept[1]) == 10  # 10 received; 8 lead + 2 co assignments
+    assert len(kept[2]) > 10  # per topic, lead deputy and unit, by year and session
     SuggestionFact.objects.all().delete()
     AssignmentFact.objects.all().delete()
+    StatsCounter.objects.all().delete()
     assert suggestion_stats(StatsFilter(congress=world.city, today=TODAY)).totals["received"] == 0
     out = StringIO()
     call_command("rebuild_stats_facts", "--batch", "2", stdout=out)
@@ -201,17 +209,22 @@ def test_verify_stats_passes_then_names_a_corrupted_figure(world):
     AssignmentFact.objects.filter(assignment=assignment_of(data["A"], world.edu)).update(
         satisfied=0
     )
-    # The unit rows read the assignment facts: the edu row is the first to differ.
-    with pytest.raises(CommandError, match=rf"by_unit id={world.edu.pk} rated: 2 ≠ 3"):
-        call_command("verify_stats", "--today", "2026-09-01", stdout=StringIO())
+    # A unit's own view reads its assignment facts: edu's rated answers are 3 (A, B, J).
+    call_command("verify_stats", "--today", "2026-09-01", stdout=StringIO())  # not read there
+    with pytest.raises(CommandError, match=rf"unit {world.edu.pk}\): totals rated: 2 ≠ 3"):
+        call_command("verify_stats", "--units", "--today", "2026-09-01", stdout=StringIO())
     refresh_facts(data["A"].pk)
     call_command("verify_stats", "--units", "--today", "2026-09-01", stdout=StringIO())
+    StatsCounter.objects.filter(dimension=StatsCounter.TOPIC, year=2025).update(answers=7)
+    with pytest.raises(CommandError, match=r"totals answers: 11 ≠ 5"):
+        call_command("verify_stats", "--today", "2026-09-01", stdout=StringIO())
 
 
 def test_verify_stats_exits_1(world, tmp_path):
     """The command's exit status, as a cron job or a monitor sees it."""
     data = build_stats_world(world)
-    SuggestionFact.objects.filter(suggestion=data["F"]).delete()
+    StatsCounter.objects.filter(dimension=StatsCounter.DEPUTY, group_id=data["F"].lead_deputy_id,
+                                year=2026).update(received=F("received") - 1)  # fmt: skip
     with pytest.raises(CommandError) as failed:
         call_command("verify_stats", stdout=StringIO())
     assert failed.value.returncode == 1
@@ -223,7 +236,8 @@ def test_refresh_is_a_fixed_number_of_queries(world):
     for key in ("A", "C", "F"):
         with CaptureQueriesContext(connection) as ctx:
             refresh_facts(data[key].pk)
-        assert len(ctx.captured_queries) == 4  # delete both, insert both
+        # count out, delete both, insert both, count in
+        assert len(ctx.captured_queries) == 6
 
 
 def test_a_recomputed_answer_deadline_moves_the_fact_row(world):
