@@ -213,7 +213,7 @@ def test_verify_stats_passes_then_names_a_corrupted_figure(world):
     call_command("verify_stats", "--today", "2026-09-01", stdout=StringIO())  # not read there
     with pytest.raises(CommandError, match=rf"unit {world.edu.pk}\): totals rated: 2 ≠ 3"):
         call_command("verify_stats", "--units", "--today", "2026-09-01", stdout=StringIO())
-    refresh_facts(data["A"].pk)
+    call_command("rebuild_stats_facts", stdout=StringIO())  # the repair
     call_command("verify_stats", "--units", "--today", "2026-09-01", stdout=StringIO())
     StatsCounter.objects.filter(dimension=StatsCounter.TOPIC, year=2025).update(answers=7)
     with pytest.raises(CommandError, match=r"totals answers: 11 ≠ 5"):
