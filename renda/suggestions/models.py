@@ -498,8 +498,18 @@ class AssignmentFact(models.Model):
             models.Index(fields=["congress_id", "unit_id", "year"], name="afact_unit_idx"),
             models.Index(fields=["suggestion_id"], name="afact_suggestion_idx"),
             # "Overdue now": the few lead assignments still handling, by their due date.
+            # (Covering: the overdue counts are read from the index alone.)
             models.Index(
-                fields=["congress_id", "due"],
+                fields=[
+                    "congress_id",
+                    "due",
+                    "year",
+                    "session_id",
+                    "topic_id",
+                    "unit_id",
+                    "lead_deputy_id",
+                    "awaiting_first",
+                ],
                 condition=models.Q(due__isnull=False),
                 name="afact_due_idx",
             ),

@@ -368,7 +368,8 @@ def _counter_filter(f: StatsFilter, dimension: int) -> Q:
 def _from_counters(f: StatsFilter, deputy_limit: int | None) -> tuple[Any, ...]:
     """The congress-wide figures: the counter rows of the filter (a few hundred groups per
     year, a few thousand deputies), plus the lead assignments overdue today from their fact
-    rows (SUG-DEADLINE: only those still handling have a due date there). 4 queries."""
+    rows (SUG-DEADLINE: only those still handling have a due date there). 6 queries, 7 when
+    there are more deputies than the limit."""
     counted = {m: Sum(m) for m in COUNTED}
     topic_rows = (
         StatsCounter.objects.filter(_counter_filter(f, StatsCounter.TOPIC))
@@ -396,23 +397,36 @@ def _from_counters(f: StatsFilter, deputy_limit: int | None) -> tuple[Any, ...]:
             .annotate(**counted)
         )
 
-    by_deputy, top, deputy_count = _ranked(
-        grouped(StatsCounter.DEPUTY, "lead_deputy_id"), deputy_limit
-    )
+    # The lead deputies ranked in the database (most received first, ties by id): only the
+    # ranked ones come back; counted apart when there are more than the limit.
+    ranked = grouped(StatsCounter.DEPUTY, "lead_deputy_id").order_by("-received", "lead_deputy_id")
+    by_deputy = {
+        row.pop("lead_deputy_id"): row
+        for row in (ranked if deputy_limit is None else ranked[:deputy_limit])
+    }
+    top = list(by_deputy)
+    deputy_count = len(top)
+    if deputy_limit is not None and deputy_count == deputy_limit:
+        deputy_count = (
+            StatsCounter.objects.filter(_counter_filter(f, StatsCounter.DEPUTY))
+            .values("group_id")
+            .distinct()
+            .count()
+        )
     by_unit = {row.pop("unit_id"): row for row in grouped(StatsCounter.UNIT, "unit_id")}
-    overdue = (
-        AssignmentFact.objects.filter(_fact_filter(f), due__lt=f.today)
-        .order_by()
-        .values(*KEYS, "lead_deputy_id", "unit_id")
-        .annotate(unanswered_overdue=Sum("awaiting_first"), overdue_now=Count("pk"))
-    )
-    for row in overdue:
-        values = {k: row[k] for k in ("unanswered_overdue", "overdue_now")}
+
+    # SUG-DEADLINE, as of today: the lead assignments still handling past their due date, from
+    # the covering partial index on their fact rows (one grouped query per breakdown).
+    overdue = AssignmentFact.objects.filter(_fact_filter(f), due__lt=f.today).order_by()
+    late = {"unanswered_overdue": Sum("awaiting_first"), "overdue_now": Count("pk")}
+    for row in overdue.values(*KEYS).annotate(**late):
+        values = {k: row.pop(k) for k in late}
         for k in KEYS:
             _add(split[k], row[k], values)
-        _add(by_unit, row["unit_id"], values)
-        if row["lead_deputy_id"] in by_deputy:
-            _add(by_deputy, row["lead_deputy_id"], values)
+    for row in overdue.values("unit_id").annotate(**late):
+        _add(by_unit, row.pop("unit_id"), row)
+    for row in overdue.filter(lead_deputy_id__in=top).values("lead_deputy_id").annotate(**late):
+        _add(by_deputy, row.pop("lead_deputy_id"), row)
     return by_deputy, top, deputy_count, by_unit, split
 
 
@@ -421,9 +435,9 @@ def suggestion_stats(f: StatsFilter, *, deputy_limit: int | None = DEPUTY_LIMIT_
     deputy. `deputy_limit`: the deputies with most suggestions received (None: all of them).
 
     Read from the counters and the fact rows (facts.py), single-table grouped sums. Queries:
-    without a unit filter 4 (`_from_counters`), with one 2 — the unit's assignment facts by
+    without a unit filter 6 or 7 (`_from_counters`), with one 2 — the unit's assignment facts by
     (year, session, topic) and by lead deputy; then the names: deputies, units, topics,
-    sessions. 8 at most, whatever the amount of data."""
+    sessions. 11 at most, whatever the amount of data."""
     today = f.today
     if f.unit is not None:
         facts = AssignmentFact.objects.filter(_fact_filter(f), unit_id=f.unit.pk).order_by()
@@ -449,7 +463,7 @@ def suggestion_stats(f: StatsFilter, *, deputy_limit: int | None = DEPUTY_LIMIT_
         by_topic=rated(split["topic_id"]),
         deputies=_deputy_names(top),
         deputy_count=deputy_count,
-        by_deputy=rated(by_deputy),
+        by_deputy=rated({pk: by_deputy[pk] for pk in top}),
     )
 
 

@@ -255,3 +255,13 @@ def test_a_recomputed_answer_deadline_moves_the_fact_row(world):
     assert moved >= 1
     assert AssignmentFact.objects.get(pk=k.pk).due == deadline.due
     same_as_reference(world, "recompute_deadlines", TODAY)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 50])
+def test_the_deputy_ranking_and_count_match_the_reference(world, limit):
+    """Fewer places than deputies: the ranked ones (most received, ties by id) and the count."""
+    build_stats_world(world)
+    for f in _views(world, TODAY):
+        got = suggestion_stats(f, deputy_limit=limit)
+        assert first_difference(got, reference_stats(f, deputy_limit=limit)) is None
+        assert len(got.by_deputy) == min(limit, got.by_deputy_count)
