@@ -22,6 +22,7 @@ from .choices import CalendarSource, PeriodKind
 from .models import CalendarYear, Deadline, SpecialDay
 from .periods import compute
 from .schedule import HolidayPeriod, SwappedWorkday, expand, validate_schedule
+from .signals import deadlines_moved
 from .table import TableCalendar
 
 
@@ -146,6 +147,7 @@ def recompute_deadlines(year: int, *, only_provisional: bool, by: Any) -> tuple[
         changed.append((deadline, old_due))
     moved = [(d, old) for d, old in changed if d.due != old]
     if moved:
+        deadlines_moved.send(Deadline, deadline_ids=[d.pk for d, _old in moved])
         watchers = _watchers_of([d for d, _old in moved])
         for deadline, old_due in moved:
             notify(

@@ -8,7 +8,10 @@ class SuggestionsConfig(AppConfig):
 
     def ready(self) -> None:
         from renda.audit.verbs import register_verbs
+        from renda.calendar.signals import deadlines_moved
 
+        from .facts import refresh_for_deadlines
         from .verbs import EVENT_LABELS
 
         register_verbs(EVENT_LABELS)
+        deadlines_moved.connect(refresh_for_deadlines, dispatch_uid="suggestion-facts")

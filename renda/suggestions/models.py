@@ -413,3 +413,151 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- statistics facts (docs/statistics.md, "How the figures are kept") ----------------------
+# Derived rows, never edited by hand: `renda.suggestions.facts.refresh_facts` rewrites a
+# suggestion's rows from the tables above in the transaction of every action that changes a
+# counted thing; `manage.py rebuild_stats_facts` rewrites them all; `manage.py verify_stats`
+# compares the figures they give with the aggregate over the tables above. The group keys are
+# copies (plain integers, no foreign keys: nothing to check or cascade on every write).
+class SuggestionFact(models.Model):
+    """One counted suggestion (kind suggestion, past the draft) with its lead units' measures
+    summed (lead assignments not returned). "Overdue" is not here: it depends on today."""
+
+    suggestion = models.OneToOneField(
+        Suggestion, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    congress_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    session_id = models.IntegerField(null=True)
+    topic_id = models.IntegerField(null=True)
+    lead_deputy_id = models.IntegerField()
+    rejected = models.PositiveSmallIntegerField(default=0)
+    registered = models.PositiveSmallIntegerField(default=0)
+    lead_assignments = models.PositiveSmallIntegerField(default=0)
+    answered_on_time = models.PositiveSmallIntegerField(default=0)
+    answered_late = models.PositiveSmallIntegerField(default=0)
+    answers = models.PositiveSmallIntegerField(default=0)
+    category_a = models.PositiveSmallIntegerField(default=0)
+    category_b = models.PositiveSmallIntegerField(default=0)
+    category_c = models.PositiveSmallIntegerField(default=0)
+    category_d = models.PositiveSmallIntegerField(default=0)
+    satisfied = models.PositiveSmallIntegerField(default=0)
+    basically_satisfied = models.PositiveSmallIntegerField(default=0)
+    dissatisfied = models.PositiveSmallIntegerField(default=0)
+    no_feedback = models.PositiveSmallIntegerField(default=0)
+    commitments = models.PositiveIntegerField(default=0)
+    commitments_met = models.PositiveIntegerField(default=0)
+    commitments_met_on_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["congress_id", "year"], name="sfact_year_idx")]
+
+    def __str__(self) -> str:
+        return f"facts of suggestion {self.suggestion_id}"
+
+
+class AssignmentFact(models.Model):
+    """One assignment not returned (SUG-RETURN) of a counted suggestion: lead (主办, with its
+    measures) or co-unit (协办, counted only in the unit's `received`). `due` is the current
+    answer deadline while the lead unit is still handling (else null): "overdue" compares it
+    with today in the query."""
+
+    assignment = models.OneToOneField(
+        Assignment, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    suggestion_id = models.IntegerField()
+    congress_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    session_id = models.IntegerField(null=True)
+    topic_id = models.IntegerField(null=True)
+    lead_deputy_id = models.IntegerField()
+    unit_id = models.IntegerField()
+    lead = models.PositiveSmallIntegerField(default=0)
+    due = models.DateField(null=True)
+    awaiting_first = models.PositiveSmallIntegerField(default=0)
+    answered_on_time = models.PositiveSmallIntegerField(default=0)
+    answered_late = models.PositiveSmallIntegerField(default=0)
+    answers = models.PositiveSmallIntegerField(default=0)
+    category_a = models.PositiveSmallIntegerField(default=0)
+    category_b = models.PositiveSmallIntegerField(default=0)
+    category_c = models.PositiveSmallIntegerField(default=0)
+    category_d = models.PositiveSmallIntegerField(default=0)
+    satisfied = models.PositiveSmallIntegerField(default=0)
+    basically_satisfied = models.PositiveSmallIntegerField(default=0)
+    dissatisfied = models.PositiveSmallIntegerField(default=0)
+    no_feedback = models.PositiveSmallIntegerField(default=0)
+    commitments = models.PositiveIntegerField(default=0)
+    commitments_met = models.PositiveIntegerField(default=0)
+    commitments_met_on_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["congress_id", "year"], name="afact_year_idx"),
+            models.Index(fields=["congress_id", "unit_id", "year"], name="afact_unit_idx"),
+            models.Index(fields=["suggestion_id"], name="afact_suggestion_idx"),
+            # "Overdue now": the few lead assignments still handling, by their due date.
+            # (Covering: the overdue counts are read from the index alone.)
+            models.Index(
+                fields=[
+                    "congress_id",
+                    "due",
+                    "year",
+                    "session_id",
+                    "topic_id",
+                    "unit_id",
+                    "lead_deputy_id",
+                    "awaiting_first",
+                ],
+                condition=models.Q(due__isnull=False),
+                name="afact_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"facts of assignment {self.assignment_id}"
+
+
+class StatsCounter(models.Model):
+    """The fact rows added up per group (kept by facts.refresh_facts with the facts, in the same
+    transaction): per congress, year and session (0: between sessions), one row per topic
+    (dimension 1), lead deputy (2) or handling unit (3); `group_id` 0 is "no topic". A row whose
+    `received` is back to 0 is an empty group (the statistics skip it)."""
+
+    TOPIC, DEPUTY, UNIT = 1, 2, 3
+
+    congress_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    dimension = models.PositiveSmallIntegerField()
+    session_id = models.IntegerField()
+    group_id = models.IntegerField()
+    received = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    registered = models.IntegerField(default=0)
+    lead_assignments = models.IntegerField(default=0)
+    answered_on_time = models.IntegerField(default=0)
+    answered_late = models.IntegerField(default=0)
+    answers = models.IntegerField(default=0)
+    category_a = models.IntegerField(default=0)
+    category_b = models.IntegerField(default=0)
+    category_c = models.IntegerField(default=0)
+    category_d = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basically_satisfied = models.IntegerField(default=0)
+    dissatisfied = models.IntegerField(default=0)
+    no_feedback = models.IntegerField(default=0)
+    commitments = models.IntegerField(default=0)
+    commitments_met = models.IntegerField(default=0)
+    commitments_met_on_time = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress_id", "year", "dimension", "session_id", "group_id"],
+                name="stats_counter_unique_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.congress_id}/{self.year}/{self.dimension}/{self.session_id}/{self.group_id}"

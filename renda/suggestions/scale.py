@@ -53,6 +53,7 @@ from .choices import (
 from .models import (
     Answer,
     Assignment,
+    AssignmentFact,
     Commitment,
     Contact,
     CoOpinion,
@@ -60,6 +61,7 @@ from .models import (
     NumberCounter,
     Sponsor,
     Suggestion,
+    SuggestionFact,
     Topic,
 )
 
@@ -159,6 +161,8 @@ SEEDED = (
     Evaluation,
     Contact,
     CoOpinion,
+    SuggestionFact,
+    AssignmentFact,
 )
 
 
@@ -976,6 +980,11 @@ def seed_scale(opts: Options, progress: Callable[[str], None] = print) -> Result
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(SEEDED)):
                     cursor.execute(sql)
+    # The statistics' fact rows (facts.py) of every suggestion, seeded or not: SQL batches.
+    from .facts import rebuild_facts
+
+    facts = rebuild_facts()
+    progress(f"statistics facts: {facts[0]:,} suggestions, {facts[1]:,} assignments")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in SEEDED:

@@ -1,45 +1,37 @@
 """Suggestion statistics (issue 3, "Statistics and exports"): pure reads, no writes.
 
 Every figure is defined in docs/statistics.md; the dashboard, the API and the Excel export all
-call `suggestion_stats`, so they cannot disagree. The figures are aggregated in the database
-(conditional COUNTs grouped by one dimension at a time): a fixed number of queries whatever the
-amount of data, and no Python loop over suggestion rows (only over the groups).
+call `suggestion_stats`, so they cannot disagree.
 
-Four sources, each grouped by year, session, topic, lead deputy and unit:
-1. suggestions (received, rejected, registered) — for a unit: the suggestions assigned to it;
-2. lead assignments (lead_assignments, unanswered_overdue, overdue_now);
-3. lead units' answers (on time, categories, final ratings — SUG-DEADLINE, SUG-CATEGORY,
-   SUG-FEEDBACK, SUG-REHANDLE);
-4. commitments of the current answers (met, met on time — SUG-CATEGORY, 回头看).
-Totals are the sums of the per-year rows (every suggestion has exactly one year).
+The figures are read from the fact rows the actions keep (`facts.py`: one row per counted
+suggestion, one per assignment not returned, each with its measures as small whole numbers):
+single-table grouped sums, a fixed number of queries whatever the amount of data, and no Python
+loop over suggestion rows (only over the groups). "Overdue" is counted as of the filter's day
+from the due date on the lead assignments' rows.
+
+`stats_reference.py` computes the same figures straight from the base tables (the previous
+implementation, 20 joined aggregates); `manage.py verify_stats` and the tests compare the two.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from renda.accounts.models import User
 from renda.orgs.models import Congress, HandlingUnit, Session
 
-from .actions.answers import MAX_ROUNDS
-from .actions.assignment import ANSWER as ANSWER_PURPOSE
-from .choices import AssignmentState, Category, Kind, Rating, State, UnitRole
-from .models import Answer, Assignment, Commitment, Suggestion, Topic
+from .choices import Rating
+from .facts import COUNTED, MEASURES
+from .models import AssignmentFact, StatsCounter, Topic
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-# The answer deadline's purpose before any re-handling (SUG-REHANDLE replaces it).
-FIRST_ANSWER_PURPOSE = ANSWER_PURPOSE
-# Past the draft: what the office has received (rejected and converted ones included).
-RECEIVED_STATES = tuple(s for s in State.values if s != State.DRAFT)
 DEPUTY_LIMIT_DEFAULT = 50
 
 # The figures, in the order of the table columns and the Excel sheets: key -> label.
@@ -227,210 +219,6 @@ def with_rates(counts: dict[str, int]) -> dict[str, Any]:
     return row
 
 
-# --- where each source finds the suggestion and the assignment -------------------------------
-@dataclass(frozen=True)
-class _Source:
-    suggestion: str  # path from the source row to the suggestion ("" for Suggestion itself)
-    assignment: str | None  # path to the assignment (None: the source has none)
-
-
-SUGGESTIONS = _Source("", None)
-ASSIGNMENTS = _Source("suggestion__", "")
-ANSWERS = _Source("assignment__suggestion__", "assignment__")
-COMMITMENTS = _Source("answer__assignment__suggestion__", "answer__assignment__")
-
-# Dimension -> the suggestion's field it groups by (unit: the assignment's).
-DIMENSIONS = {
-    "year": "year",
-    "session": "session_id",
-    "topic": "topic_id",
-    "deputy": "lead_deputy_id",
-    "unit": "unit_id",
-}
-
-
-def _key_path(source: _Source, dimension: str) -> str:
-    if dimension == "unit":
-        assert source.assignment is not None
-        return source.assignment + "unit_id"
-    return source.suggestion + DIMENSIONS[dimension]
-
-
-def _scope(f: StatsFilter, source: _Source, *, lead_only: bool) -> Q:
-    """The filter's congress, year, session (and unit) on this source's rows."""
-    s = source.suggestion
-    q = Q(
-        **{
-            f"{s}congress_id": f.congress.pk,
-            f"{s}kind": Kind.SUGGESTION,
-            f"{s}state__in": RECEIVED_STATES,
-        }
-    )
-    if f.year is not None:
-        q &= Q(**{f"{s}year": f.year})
-    if f.session is not None:
-        q &= Q(**{f"{s}session_id": f.session.pk})
-    if f.deputies is not None:
-        q &= Q(**{f"{s}lead_deputy_id__in": f.deputies})
-    if source.assignment is not None:
-        a = source.assignment
-        # A returned assignment is not the unit's any more (SUG-RETURN): it counts nowhere.
-        q &= Q(**{f"{a}state__in": (AssignmentState.ACTIVE, AssignmentState.ANSWERED)})
-        if lead_only:
-            q &= Q(**{f"{a}role": UnitRole.LEAD})
-        if f.unit is not None:
-            q &= Q(**{f"{a}unit_id": f.unit.pk})
-    return q
-
-
-def _current_answer(prefix: str = "") -> Q:
-    """The answer that stands for its lead unit: not a first answer the deputy rated
-    dissatisfied (SUG-REHANDLE sends it back; the re-handled answer replaces it)."""
-    return (
-        Q(**{f"{prefix}round__gte": MAX_ROUNDS})
-        | Q(**{f"{prefix}evaluation__isnull": True})
-        | Q(
-            **{
-                f"{prefix}evaluation__rating__in": (
-                    Rating.SATISFIED,
-                    Rating.BASICALLY_SATISFIED,
-                    Rating.NO_FEEDBACK,
-                )
-            }
-        )
-    )
-
-
-def _group_key(path: str) -> ExpressionWrapper:
-    """GROUP BY `path + 0`, not the bare column: given a bare indexed column (unit, lead deputy,
-    topic) SQLite walks that whole index — every year's rows — to avoid a sort, instead of
-    starting from the year's suggestions; 15–30× slower at 100,000 suggestions. PostgreSQL
-    plans the same either way."""
-    return ExpressionWrapper(F(path) + 0, output_field=IntegerField())
-
-
-def _grouped(qs: Any, key: str, aggregates: dict[str, Any]) -> dict[Any, dict[str, int]]:
-    rows = qs.values(group_key=_group_key(key)).order_by().annotate(**aggregates)
-    return {row.pop("group_key"): row for row in rows}
-
-
-def _suggestion_counts(f: StatsFilter, dimension: str) -> dict[Any, dict[str, int]]:
-    """received, rejected, registered. For a unit (dimension or filter), the suggestions
-    assigned to it as lead or co-unit: all of them registered, none rejected."""
-    if dimension == "unit" or f.unit is not None:
-        key = _key_path(ASSIGNMENTS, dimension)
-        qs = Assignment.objects.filter(_scope(f, ASSIGNMENTS, lead_only=False))
-        return _grouped(
-            qs,
-            key,
-            {"received": Count("pk"), "registered": Count("pk")},
-        )
-    key = _key_path(SUGGESTIONS, dimension)
-    qs = Suggestion.objects.filter(_scope(f, SUGGESTIONS, lead_only=False))
-    return _grouped(
-        qs,
-        key,
-        {
-            "received": Count("pk"),
-            "rejected": Count("pk", filter=Q(state=State.REJECTED)),
-            "registered": Count("pk", filter=Q(registered_at__isnull=False)),
-        },
-    )
-
-
-def _assignment_counts(f: StatsFilter, dimension: str) -> dict[Any, dict[str, int]]:
-    """Lead assignments; those with no answer past their first due date; those overdue now
-    (still handling — first answer or re-handling — past the current due date)."""
-    today = f.today
-    qs = Assignment.objects.filter(_scope(f, ASSIGNMENTS, lead_only=True))
-    active = Q(state=AssignmentState.ACTIVE, answer_deadline__due__lt=today)
-    return _grouped(
-        qs,
-        _key_path(ASSIGNMENTS, dimension),
-        {
-            "lead_assignments": Count("pk"),
-            # SUG-DEADLINE: an assignment still on its first deadline has not answered yet.
-            "unanswered_overdue": Count(
-                "pk", filter=active & Q(answer_deadline__purpose=FIRST_ANSWER_PURPOSE)
-            ),
-            "overdue_now": Count("pk", filter=active),
-        },
-    )
-
-
-def _answer_counts(f: StatsFilter, dimension: str) -> dict[Any, dict[str, int]]:
-    """First answers on time or late (SUG-DEADLINE); the current answers' categories
-    (SUG-CATEGORY) and final ratings (SUG-FEEDBACK, SUG-REHANDLE)."""
-    qs = Answer.objects.filter(_scope(f, ANSWERS, lead_only=True))
-    current = _current_answer()
-    aggregates: dict[str, Any] = {
-        "answered_on_time": Count("pk", filter=Q(round=1, late=False)),
-        "answered_late": Count("pk", filter=Q(round=1, late=True)),
-        "answers": Count("pk", filter=current),
-    }
-    for category in Category.values:
-        aggregates[f"category_{category.lower()}"] = Count(
-            "pk", filter=current & Q(category=category)
-        )
-    for rating in Rating.values:
-        final = Q(evaluation__rating=rating)
-        if rating == Rating.DISSATISFIED:
-            final &= Q(round__gte=MAX_ROUNDS)
-        aggregates[rating] = Count("pk", filter=final)
-    return _grouped(qs, _key_path(ANSWERS, dimension), aggregates)
-
-
-def _commitment_counts(f: StatsFilter, dimension: str) -> dict[Any, dict[str, int]]:
-    """The commitments of the current answers: met, and met by their due date (local day)."""
-    qs = Commitment.objects.filter(_scope(f, COMMITMENTS, lead_only=True)).filter(
-        _current_answer("answer__")
-    )
-    met_on = TruncDate("met_at", tzinfo=SHANGHAI)
-    return _grouped(
-        qs,
-        _key_path(COMMITMENTS, dimension),
-        {
-            "commitments": Count("pk"),
-            "commitments_met": Count("pk", filter=Q(met_at__isnull=False)),
-            "commitments_met_on_time": Count("pk", filter=Q(met_at__isnull=False, due__gte=met_on)),
-        },
-    )
-
-
-def _rows(f: StatsFilter, dimension: str) -> dict[Any, dict[str, Any]]:
-    """Every figure per group of one dimension: four queries, merged by group key."""
-    merged: dict[Any, dict[str, int]] = {}
-    for counts in (_suggestion_counts, _assignment_counts, _answer_counts, _commitment_counts):
-        for key, values in counts(f, dimension).items():
-            merged.setdefault(key, {}).update(values)
-    return {key: with_rates(values) for key, values in merged.items()}
-
-
-def _top_deputies(f: StatsFilter, limit: int | None) -> tuple[list[tuple[int, str]], int]:
-    """The lead deputies with most suggestions received (for a unit: assigned to it), with
-    their names, and how many deputies there are in all (one query, two with a limit)."""
-    source = SUGGESTIONS if f.unit is None else ASSIGNMENTS
-    model = Suggestion if f.unit is None else Assignment
-    s = source.suggestion
-    qs = model.objects.filter(_scope(f, source, lead_only=False))
-    key = _group_key(f"{s}lead_deputy_id")
-    ranked = (
-        qs.values(
-            group_key=key,
-            full_name=F(f"{s}lead_deputy__full_name"),
-            username=F(f"{s}lead_deputy__username"),
-        )
-        .annotate(n=Count("pk"))
-        .order_by("-n", "group_key")
-    )
-    if limit is not None:
-        ranked = ranked[:limit]
-    rows = [(r["group_key"], r["full_name"] or r["username"]) for r in ranked]
-    if limit is None or len(rows) < limit:
-        return rows, len(rows)
-    return rows, qs.values(group_key=key).distinct().count()
-
-
 def _sum(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     total = dict.fromkeys(COUNTS, 0)
     for row in rows:
@@ -450,19 +238,19 @@ def session_label(session: Any) -> str:
     }
 
 
-def suggestion_stats(f: StatsFilter, *, deputy_limit: int | None = DEPUTY_LIMIT_DEFAULT) -> Any:
-    """All figures for the filter, with the breakdowns by year, session, unit, topic and lead
-    deputy. `deputy_limit`: the deputies with most suggestions received (None: all of them).
-
-    Queries: 4 per dimension (5 dimensions), 3 for the names of units, topics and sessions,
-    and 2 to rank and count the deputies: 25 at most, whatever the amount of data."""
-    by_year = _rows(f, "year")
-    by_session = _rows(f, "session")
-    by_unit = _rows(f, "unit")
-    by_topic = _rows(f, "topic")
-    deputies, deputy_count = _top_deputies(f, deputy_limit)
-    by_deputy = _rows(replace(f, deputies=tuple(pk for pk, _name in deputies)), "deputy")
-
+def assemble(
+    f: StatsFilter,
+    *,
+    by_year: dict[Any, dict[str, Any]],
+    by_session: dict[Any, dict[str, Any]],
+    by_unit: dict[Any, dict[str, Any]],
+    by_topic: dict[Any, dict[str, Any]],
+    deputies: list[tuple[int, str]],
+    deputy_count: int,
+    by_deputy: dict[Any, dict[str, Any]],
+) -> SuggestionStats:
+    """Name and order the groups (3 queries: units, topics, sessions); the totals are the sums
+    of the per-year rows (every suggestion has exactly one year)."""
     unit_names = dict(HandlingUnit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name"))
     topic_names = dict(Topic.objects.filter(congress=f.congress).values_list("pk", "name"))
     sessions = {
@@ -497,6 +285,185 @@ def suggestion_stats(f: StatsFilter, *, deputy_limit: int | None = DEPUTY_LIMIT_
         by_topic=topic_rows,
         by_deputy=deputy_rows,
         by_deputy_count=deputy_count,
+    )
+
+
+# --- reading the fact rows (renda/suggestions/facts.py) --------------------------------------
+def _fact_filter(f: StatsFilter) -> Q:
+    q = Q(congress_id=f.congress.pk)
+    if f.year is not None:
+        q &= Q(year=f.year)
+    if f.session is not None:
+        q &= Q(session_id=f.session.pk)
+    if f.deputies is not None:
+        q &= Q(lead_deputy_id__in=f.deputies)
+    return q
+
+
+def _assignment_sums(today: date) -> dict[str, Any]:
+    """One assignment fact row per unit's part: received (lead or co-unit, SUG-RETURN: returned
+    ones have no row), the lead unit's measures (co-units' are 0), overdue as of today
+    (SUG-DEADLINE: `due` is set only while a lead unit is still handling)."""
+    late = Q(due__lt=today)
+    return {
+        "received": Count("pk"),
+        "registered": Count("pk"),
+        "lead_assignments": Sum("lead"),
+        **{m: Sum(m) for m in MEASURES},
+        "unanswered_overdue": Sum("awaiting_first", filter=late),
+        "overdue_now": Count("pk", filter=late),
+    }
+
+
+def _add(target: dict[Any, dict[str, int]], key: Any, values: dict[str, Any]) -> None:
+    row = target.setdefault(key, {})
+    for name, value in values.items():
+        row[name] = row.get(name, 0) + (value or 0)
+
+
+def _split(
+    rows: Iterable[dict[str, Any]], keys: tuple[str, ...]
+) -> dict[str, dict[Any, dict[str, int]]]:
+    """Rows grouped by several keys at once, added up per key: one scan gives the per-year,
+    per-session and per-topic figures (the groups are few: years × sessions × topics)."""
+    out: dict[str, dict[Any, dict[str, int]]] = {k: {} for k in keys}
+    for row in rows:
+        values = {k: v for k, v in row.items() if k not in keys}
+        for k in keys:
+            _add(out[k], row[k], values)
+    return out
+
+
+def _ranked(
+    rows: Iterable[dict[str, Any]], limit: int | None
+) -> tuple[dict[Any, dict[str, int]], list[int], int]:
+    """Per-deputy rows; the `limit` deputies with most received (ties: by id), how many in all."""
+    by_deputy = {row.pop("lead_deputy_id"): row for row in rows}
+    order = sorted(by_deputy, key=lambda pk: (-by_deputy[pk]["received"], pk))
+    return by_deputy, order if limit is None else order[:limit], len(order)
+
+
+def _deputy_names(pks: list[int]) -> list[tuple[int, str]]:
+    names = {
+        pk: full_name or username
+        for pk, full_name, username in User.objects.filter(pk__in=pks).values_list(
+            "pk", "full_name", "username"
+        )
+    }
+    return [(pk, names.get(pk, str(pk))) for pk in pks]
+
+
+KEYS = ("year", "session_id", "topic_id")
+
+
+def _counter_filter(f: StatsFilter, dimension: int) -> Q:
+    q = Q(congress_id=f.congress.pk, dimension=dimension, received__gt=0)
+    if f.year is not None:
+        q &= Q(year=f.year)
+    if f.session is not None:
+        q &= Q(session_id=f.session.pk)
+    return q
+
+
+def _from_counters(f: StatsFilter, deputy_limit: int | None) -> tuple[Any, ...]:
+    """The congress-wide figures: the counter rows of the filter (a few hundred groups per
+    year, a few thousand deputies), plus the lead assignments overdue today from their fact
+    rows (SUG-DEADLINE: only those still handling have a due date there). 6 queries, 7 when
+    there are more deputies than the limit."""
+    counted = {m: Sum(m) for m in COUNTED}
+    topic_rows = (
+        StatsCounter.objects.filter(_counter_filter(f, StatsCounter.TOPIC))
+        .order_by()
+        .values("year", "session_id", "group_id", *COUNTED)
+    )
+    split = _split(
+        (
+            {
+                **{m: r[m] for m in COUNTED},
+                "year": r["year"],
+                "session_id": r["session_id"] or None,  # 0: between sessions
+                "topic_id": r["group_id"] or None,  # 0: no topic
+            }
+            for r in topic_rows
+        ),
+        KEYS,
+    )
+
+    def grouped(dimension: int, key: str) -> Any:
+        return (
+            StatsCounter.objects.filter(_counter_filter(f, dimension))
+            .order_by()
+            .values(**{key: F("group_id")})
+            .annotate(**counted)
+        )
+
+    # The lead deputies ranked in the database (most received first, ties by id): only the
+    # ranked ones come back; counted apart when there are more than the limit.
+    ranked = grouped(StatsCounter.DEPUTY, "lead_deputy_id").order_by("-received", "lead_deputy_id")
+    by_deputy = {
+        row.pop("lead_deputy_id"): row
+        for row in (ranked if deputy_limit is None else ranked[:deputy_limit])
+    }
+    top = list(by_deputy)
+    deputy_count = len(top)
+    if deputy_limit is not None and deputy_count == deputy_limit:
+        deputy_count = (
+            StatsCounter.objects.filter(_counter_filter(f, StatsCounter.DEPUTY))
+            .values("group_id")
+            .distinct()
+            .count()
+        )
+    by_unit = {row.pop("unit_id"): row for row in grouped(StatsCounter.UNIT, "unit_id")}
+
+    # SUG-DEADLINE, as of today: the lead assignments still handling past their due date, from
+    # the covering partial index on their fact rows (one grouped query per breakdown).
+    overdue = AssignmentFact.objects.filter(_fact_filter(f), due__lt=f.today).order_by()
+    late = {"unanswered_overdue": Sum("awaiting_first"), "overdue_now": Count("pk")}
+    for row in overdue.values(*KEYS).annotate(**late):
+        values = {k: row.pop(k) for k in late}
+        for k in KEYS:
+            _add(split[k], row[k], values)
+    for row in overdue.values("unit_id").annotate(**late):
+        _add(by_unit, row.pop("unit_id"), row)
+    for row in overdue.filter(lead_deputy_id__in=top).values("lead_deputy_id").annotate(**late):
+        _add(by_deputy, row.pop("lead_deputy_id"), row)
+    return by_deputy, top, deputy_count, by_unit, split
+
+
+def suggestion_stats(f: StatsFilter, *, deputy_limit: int | None = DEPUTY_LIMIT_DEFAULT) -> Any:
+    """All figures for the filter, with the breakdowns by year, session, unit, topic and lead
+    deputy. `deputy_limit`: the deputies with most suggestions received (None: all of them).
+
+    Read from the counters and the fact rows (facts.py), single-table grouped sums. Queries:
+    without a unit filter 6 or 7 (`_from_counters`), with one 2 — the unit's assignment facts by
+    (year, session, topic) and by lead deputy; then the names: deputies, units, topics,
+    sessions. 11 at most, whatever the amount of data."""
+    today = f.today
+    if f.unit is not None:
+        facts = AssignmentFact.objects.filter(_fact_filter(f), unit_id=f.unit.pk).order_by()
+        sums = _assignment_sums(today)
+        split = _split(facts.values(*KEYS).annotate(**sums), KEYS)
+        by_deputy, top, deputy_count = _ranked(
+            facts.values("lead_deputy_id").annotate(**sums), deputy_limit
+        )
+        by_unit: dict[Any, dict[str, int]] = {}
+        for values in split["year"].values():
+            _add(by_unit, f.unit.pk, values)
+    else:
+        by_deputy, top, deputy_count, by_unit, split = _from_counters(f, deputy_limit)
+
+    def rated(rows: dict[Any, dict[str, int]]) -> dict[Any, dict[str, Any]]:
+        return {key: with_rates(values) for key, values in rows.items()}
+
+    return assemble(
+        f,
+        by_year=rated(split["year"]),
+        by_session=rated(split["session_id"]),
+        by_unit=rated(by_unit),
+        by_topic=rated(split["topic_id"]),
+        deputies=_deputy_names(top),
+        deputy_count=deputy_count,
+        by_deputy=rated({pk: by_deputy[pk] for pk in top}),
     )
 
 

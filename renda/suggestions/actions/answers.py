@@ -31,6 +31,7 @@ from renda.notifications.actions import notify
 from renda.rules.profiles import profile_for
 
 from ..choices import AssignmentState, Category, Rating, State, UnitRole
+from ..facts import refresh_facts
 from ..models import BODY_MAX, TEXT_MAX, Answer, Assignment, Commitment, Evaluation, Suggestion
 from ..permissions import (
     acts_for_any_unit_of,
@@ -320,6 +321,7 @@ def answer(
             "state": suggestion.state,
         },
     )
+    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     notify(
         [suggestion.lead_deputy],
         title=_("%(unit)s answered your suggestion %(label)s")
@@ -387,6 +389,7 @@ def evaluate(
         data["rehandle_due"] = _send_back(suggestion, assignment, by=by)
     data["state"] = suggestion.state
     record_event(suggestion, "suggestion.rated", by=by, data=data)
+    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     if not rehandle:
         _finish_if_all_rated(suggestion, by=by)
     return evaluation
@@ -509,6 +512,7 @@ def _record_no_feedback(
         by=by,
         data={"answer": row.pk, "unit": row.assignment.unit_id, "window_closed": window.due},
     )
+    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     if then_close:
         _finish_if_all_rated(suggestion, by=by)
     return evaluation
@@ -588,6 +592,7 @@ def mark_commitment_met(commitment: Commitment, *, evidence: str, by: Any) -> Co
         by=by,
         data={"commitment": row.pk, "unit": assignment.unit_id, "due": row.due},
     )
+    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     notify(
         [suggestion.lead_deputy],
         title=_("%(unit)s reports a commitment on %(label)s as met")

@@ -25,6 +25,7 @@ from renda.orgs.models import HandlingUnit
 from renda.rules.profiles import Period, profile_for
 
 from ..choices import AssignmentState, ContactMethod, ContactStage, ReturnState, State, UnitRole
+from ..facts import refresh_facts
 from ..models import TEXT_MAX, Assignment, Contact, CoOpinion, ReturnRequest, Suggestion
 from ..permissions import acts_for_unit, can_assign, heads_unit, is_office
 from ..queries import office_staff, unit_staff
@@ -323,6 +324,7 @@ def assign(
             "notified_in_time": today <= suggestion.notify_deadline.due,
         },
     )
+    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     _tell_units(suggestion, made, staff)
     return suggestion
 
@@ -514,6 +516,7 @@ def decide_return(
             "new_lead_units": _describe(made),
         },
     )
+    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     unit_people = unit_staff([assignment.unit_id]).get(assignment.unit_id, [])
     notify(
         unit_people,

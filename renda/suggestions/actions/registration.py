@@ -22,6 +22,7 @@ from renda.notifications.actions import notify
 from renda.rules.profiles import profile_for
 
 from ..choices import ExcludedGround, Kind, State
+from ..facts import refresh_facts
 from ..models import TEXT_MAX, Suggestion
 from ..permissions import can_register, is_office
 from ..queries import office_staff
@@ -66,6 +67,7 @@ def register(suggestion: Suggestion, *, by: Any) -> Suggestion:
         by=by,
         data={"number": suggestion.number, "notify_due": suggestion.notify_deadline.due},
     )
+    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     notify(
         [suggestion.lead_deputy],
         title=_("Registered: %(number)s %(title)s")
@@ -106,6 +108,7 @@ def reject(suggestion: Suggestion, *, ground: Any, explanation: Any, by: Any) ->
         update_fields=["state", "rejection_ground", "rejection_explanation", "updated_at"]
     )
     record_event(suggestion, "suggestion.rejected", by=by, data={"ground": ground})
+    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     label = ExcludedGround(ground).label
     notify(
         [suggestion.lead_deputy],
@@ -145,6 +148,7 @@ def convert(suggestion: Suggestion, *, by: Any) -> Suggestion:
             "to_number": suggestion.number,
         },
     )
+    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     notify(
         [suggestion.lead_deputy],
         title=_("%(old)s is now %(kind)s %(new)s")

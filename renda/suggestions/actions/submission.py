@@ -30,6 +30,7 @@ from renda.orgs.models import Congress, Session
 from renda.rules.profiles import profile_for
 
 from ..choices import COSIGN_STATES, Kind, SponsorRole, State
+from ..facts import refresh_facts
 from ..models import BODY_MAX, TITLE_MAX, NumberCounter, Sponsor, Suggestion, Topic
 from ..permissions import can_edit_draft
 from ..queries import office_staff
@@ -351,6 +352,7 @@ def _back_to_draft_if_short(suggestion: Suggestion, *, by: Any) -> bool:
         by=by,
         data={"number": suggestion.number, "confirmed_cosigners": have, "needed": needed},
     )
+    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     notify(
         [suggestion.lead_deputy, *office_staff(suggestion.congress_id)],
         title=_("Motion %(number)s is back to draft: %(have)d of %(needed)d co-signers left")
@@ -598,6 +600,7 @@ def submit(suggestion: Suggestion, *, by: Any) -> Suggestion:
             "confirmed_cosigners": confirmed_cosigners(suggestion),
         },
     )
+    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     notify(
         office_staff(suggestion.congress_id),
         title=_("Submitted for registration: %(number)s %(title)s")
