@@ -348,15 +348,23 @@ class UnitQueue:
             "all": Count("id"),
             "open": Count("id", filter=Q(state=AssignmentState.ACTIVE)),
         }
+        due = Case(
+            When(role=UnitRole.LEAD, then=F("answer_deadline__due")),
+            default=F("co_opinion_deadline__due"),
+        )
         self.open = (
             base.filter(state=AssignmentState.ACTIVE)
-            .annotate(
-                due=Case(
-                    When(role=UnitRole.LEAD, then=F("answer_deadline__due")),
-                    default=F("co_opinion_deadline__due"),
-                )
-            )
+            .annotate(due=due)
             .order_by(F("due").asc(nulls_last=True), "id")
+        )
+        # The open part's page is chosen on narrow rows (ids and due dates) in a subquery, then
+        # only its rows are read whole: sorting 2 000 whole rows with their suggestions cost
+        # 50 ms warm, 440 ms cold at 1 M (issue 3, "Benchmark").
+        self._open_ids = (
+            Assignment.objects.filter(unit_id__in=unit_ids_of(user), state=AssignmentState.ACTIVE)
+            .annotate(due=due)
+            .order_by(F("due").asc(nulls_last=True), "id")
+            .values("id")
         )
         self.done = base.filter(state=AssignmentState.ANSWERED).order_by("-id")
         self._counts: dict[str, int] | None = None
@@ -377,7 +385,8 @@ class UnitQueue:
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
         n_open = self._count()["open"]
-        rows = list(self.open[min(start, n_open) : max(min(stop, n_open), min(start, n_open) + 1)])
+        lo, hi = min(start, n_open), max(min(stop, n_open), min(start, n_open) + 1)
+        rows = list(self.open.filter(pk__in=self._open_ids[lo:hi]))
         rows = rows[: max(0, min(stop, n_open) - start)]
         done_start = max(0, start - n_open)
         size = stop - start - len(rows)
