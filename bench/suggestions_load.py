@@ -65,7 +65,11 @@ def main() -> int:
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--password", default="renda-scale-2026")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--only", default="", help="comma-separated scenario names")
+    ap.add_argument(
+        "--only",
+        default="",
+        help="comma-separated beginnings of scenario names (e.g. 'API list,unit queue')",
+    )
     ap.add_argument("--json", default="")
     args = ap.parse_args()
 
@@ -254,7 +258,7 @@ def main() -> int:
     figures: list[Figure] = []
     failed = False
     for name, _who, path, call, expect in scenarios:
-        if only and name not in only:
+        if only and not any(name.startswith(o) for o in only):
             continue
         fig = Figure(name=name, path=path)
         first = call()

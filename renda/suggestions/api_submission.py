@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -23,10 +23,10 @@ from renda.orgs.permissions import MAX_PK
 
 from .actions import registration, submission
 from .api_attachments import AttachmentOut, attachment_out
-from .choices import AssignmentState, Kind, State, UnitRole
+from .choices import Kind, State, UnitRole
 from .models import Answer, Assignment, Commitment, Evaluation, Sponsor, Suggestion
 from .permissions import get_suggestion_for_user
-from .queries import attachments_of, suggestions_visible_to
+from .queries import attachments_of, listed_suggestions
 
 router = Router()
 
@@ -241,19 +241,20 @@ def create(request: HttpRequest, payload: SuggestionIn) -> Status:
 
 @router.get("", response=PageOut, summary="Suggestions I may see (paginated)")
 def list_suggestions(request: HttpRequest, filters: Query[ListFilter]) -> PageOut:
-    qs = suggestions_visible_to(request.user).select_related("lead_deputy")
-    if filters.state:
-        qs = qs.filter(state=filters.state)
+    narrow = Q()
     if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    if filters.unit:
-        assigned = Assignment.objects.filter(suggestion=OuterRef("pk"), unit_id=filters.unit)
-        qs = qs.filter(Exists(assigned.exclude(state=AssignmentState.RETURNED)))
+        narrow &= Q(kind=filters.kind)
     if filters.q and filters.q.strip():
         q = filters.q.strip()
-        qs = qs.filter(Q(title__icontains=q) | Q(number__icontains=q))
+        narrow &= Q(title__icontains=q) | Q(number__icontains=q)
+    listing = listed_suggestions(
+        request.user,
+        state=filters.state,
+        year=filters.year,
+        unit=filters.unit,
+        narrow=narrow,
+        related=("lead_deputy",),
+    )
     start = (filters.page - 1) * filters.page_size
     items = [
         Row(
@@ -267,9 +268,11 @@ def list_suggestions(request: HttpRequest, filters: Query[ListFilter]) -> PageOu
             lead_deputy=s.lead_deputy.display_name,
             submitted_at=s.submitted_at,
         )
-        for s in qs[start : start + filters.page_size]
+        for s in listing[start : start + filters.page_size]
     ]
-    return PageOut(items=items, count=qs.count(), page=filters.page, page_size=filters.page_size)
+    return PageOut(
+        items=items, count=listing.count(), page=filters.page, page_size=filters.page_size
+    )
 
 
 @router.get("/{int:suggestion_id}", response=Detail, summary="One suggestion, whole")

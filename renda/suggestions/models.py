@@ -193,6 +193,14 @@ class Assignment(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    # Copies of the suggestion's state, year and sequence, so that a unit's list filtered by
+    # state and year is one range of an index, read in the list's order (-year, -sequence, -id)
+    # (issue 3, "Benchmark": 38 000 assignments of a busy unit at 1 M). Kept in step
+    # by the actions, in the same transaction as the change (actions.common.copy_to_assignments);
+    # never edited on their own.
+    suggestion_state = models.CharField(max_length=12, choices=State.choices)
+    suggestion_year = models.PositiveSmallIntegerField()
+    suggestion_sequence = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -205,7 +213,22 @@ class Assignment(models.Model):
             )
         ]
         # The unit queue's done part is read newest first from the index (queries.UnitQueue).
-        indexes = [models.Index(fields=["unit", "state", "id"], name="assignment_unit_queue_idx")]
+        indexes = [
+            models.Index(fields=["unit", "state", "id"], name="assignment_unit_queue_idx"),
+            # The API list filtered by unit (+ state, year): a range of this index, in the list's
+            # order, covering (queries.listed_suggestions).
+            models.Index(
+                fields=[
+                    "unit",
+                    "suggestion_state",
+                    "suggestion_year",
+                    "suggestion_sequence",
+                    "suggestion",
+                    "state",
+                ],
+                name="assignment_unit_list_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_role_display()}"

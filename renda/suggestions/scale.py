@@ -383,6 +383,9 @@ class Generator:
         "overdue_since",
         "signed_off_by",
         "signed_off_at",
+        "suggestion_state",
+        "suggestion_year",
+        "suggestion_sequence",
     )
     DEADLINE_FIELDS = (
         "id",
@@ -601,7 +604,19 @@ class Generator:
                 )
             )
         if state in ASSIGNED_ON:
-            last = max(last, self._assign(sid, state, title, reg_day, is_complex, lead, current))
+            last = max(
+                last,
+                self._assign(
+                    sid,
+                    state,
+                    (year, sequence if number else None),
+                    title,
+                    reg_day,
+                    is_complex,
+                    lead,
+                    current,
+                ),
+            )
         if state == State.CLOSED:
             closed_at = last + timedelta(days=rng.randrange(1, 20))
             if closed_at.date() > today:
@@ -640,6 +655,7 @@ class Generator:
         self,
         sid: int,
         state: str,
+        copies: tuple[int, int | None],
         title: str,
         reg_day: date,
         is_complex: bool,
@@ -728,6 +744,8 @@ class Generator:
                     sink.day(overdue),
                     signed_by,
                     sink.ts(signed_at),
+                    state,  # the suggestion's state, year and sequence, copied (Assignment)
+                    *copies,
                 )
             )
             # Contacts: before handling, and after answering (办前联系、办后反馈).

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +40,7 @@ from .permissions import (
     can_write_suggestions,
     get_suggestion_for_user,
 )
-from .queries import deputy_congress_ids, suggestions_visible_to
+from .queries import deputy_congress_ids
 from .views_attachments import attachments_context
 
 PAGE_SIZE = 20
@@ -200,13 +200,16 @@ def rate(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
 
 # --- My suggestions ----------------------------------------------------------------------------
 def _mine(user: Any) -> Any:
-    mine = Sponsor.objects.filter(
-        suggestion=OuterRef("pk"), deputy=user, declined_at__isnull=True
-    ).filter(Q(role=SponsorRole.LEAD) | Q(confirmed_at__isnull=False))
+    """What the deputy leads or has confirmed co-signing: their own sponsor rows (the lead
+    deputy has one too, role lead). No OR with `lead_deputy` and no visibility filter on top
+    (a sponsor who has not declined sees the suggestion): on PostgreSQL the OR of a column and
+    a subquery scanned all 1 M suggestions (3.3 s a page); this starts from the sponsor index."""
+    mine = Sponsor.objects.filter(deputy=user, declined_at__isnull=True).filter(
+        Q(role=SponsorRole.LEAD) | Q(confirmed_at__isnull=False)
+    )
     leads = Assignment.objects.filter(role=UnitRole.LEAD).exclude(state=AssignmentState.RETURNED)
     return (
-        suggestions_visible_to(user)
-        .filter(Q(lead_deputy=user) | Exists(mine))
+        Suggestion.objects.filter(pk__in=mine.values("suggestion_id"))
         .select_related("topic")
         .prefetch_related(
             Prefetch(

@@ -41,7 +41,7 @@ from ..permissions import (
     is_office,
 )
 from ..queries import unit_staff
-from .common import lock, require_state
+from .common import copy_to_assignments, lock, require_state
 
 # SUG-REHANDLE gives one re-handling; the rating of the re-handled answer stands.
 MAX_ROUNDS = 2
@@ -302,6 +302,7 @@ def answer(
     if all(a.state == AssignmentState.ANSWERED for a in _lead_assignments(suggestion)):
         suggestion.state = State.ANSWERED
         suggestion.save(update_fields=["state", "updated_at"])
+        copy_to_assignments(suggestion)
     record_event(
         suggestion,
         "suggestion.answered",
@@ -430,6 +431,7 @@ def _send_back(suggestion: Suggestion, assignment: Assignment, *, by: Any) -> da
     )
     suggestion.state = State.REHANDLING
     suggestion.save(update_fields=["state", "updated_at"])
+    copy_to_assignments(suggestion)
     notify(
         people,
         title=_("The deputy is dissatisfied with your answer to %(label)s: handle it again")
@@ -464,6 +466,7 @@ def _finish_if_all_rated(suggestion: Suggestion, *, by: Any) -> bool:
     if suggestion.state != State.EVALUATED:
         suggestion.state = State.EVALUATED
         suggestion.save(update_fields=["state", "updated_at"])
+        copy_to_assignments(suggestion)
         record_event(suggestion, "suggestion.evaluated", by=by, data={"state": suggestion.state})
     _close(suggestion, by=by)
     return True
@@ -525,6 +528,7 @@ def _close(suggestion: Suggestion, *, by: Any) -> None:
     suggestion.state = State.CLOSED
     suggestion.closed_at = timezone.now()
     suggestion.save(update_fields=["state", "closed_at", "updated_at"])
+    copy_to_assignments(suggestion)
     record_event(suggestion, "suggestion.closed", by=by, data={"unmet_commitments": unmet})
     notify(
         [suggestion.lead_deputy],

@@ -29,7 +29,7 @@ from ..facts import refresh_facts
 from ..models import TEXT_MAX, Assignment, Contact, CoOpinion, ReturnRequest, Suggestion
 from ..permissions import acts_for_unit, can_assign, heads_unit, is_office
 from ..queries import office_staff, unit_staff
-from .common import lock, require_state
+from .common import copy_to_assignments, lock, require_state
 
 # At most this many units on one suggestion at once: more is a typing mistake, not a practice.
 MAX_UNITS = 50
@@ -138,7 +138,14 @@ def _start_assignments(
     made = []
     for unit in units:
         a = Assignment.objects.create(
-            suggestion=suggestion, unit=unit, role=role, assigned_on=assigned_on, assigned_by=by
+            suggestion=suggestion,
+            unit=unit,
+            role=role,
+            assigned_on=assigned_on,
+            assigned_by=by,
+            suggestion_state=suggestion.state,
+            suggestion_year=suggestion.year,
+            suggestion_sequence=suggestion.sequence,
         )
         people = staff.get(unit.pk, [])
         fields = ["return_deadline"]
@@ -308,6 +315,7 @@ def assign(
     suggestion.save(
         update_fields=["state", "is_complex", "notify_deadline", "deputy_notified_at", "updated_at"]
     )
+    copy_to_assignments(suggestion)
     record_event(
         suggestion,
         "suggestion.assigned",
@@ -388,6 +396,7 @@ def request_return(assignment: Assignment, *, reason: Any, by: Any) -> ReturnReq
     previous = suggestion.state
     suggestion.state = State.REASSIGNING
     suggestion.save(update_fields=["state", "updated_at"])
+    copy_to_assignments(suggestion)
     record_event(
         suggestion,
         "suggestion.return_requested",
@@ -505,6 +514,7 @@ def decide_return(
         _tell_lead_deputy(suggestion, made)
         fields.append("deputy_notified_at")
     suggestion.save(update_fields=fields)
+    copy_to_assignments(suggestion)
     record_event(
         suggestion,
         "suggestion.return_approved" if approve else "suggestion.return_refused",

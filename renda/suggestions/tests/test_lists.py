@@ -1,0 +1,204 @@
+"""The suggestion lists at scale (issue 3, "Benchmark"; docs/performance.md "Suggestions at
+scale"): the assignments' copies of their suggestion's state, year and sequence stay in step
+through every action, and `listed_suggestions` (the API list) gives exactly the rows, order and
+count of the plain visibility query for every role and filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import time_machine
+from django.db.models import Exists, OuterRef, Q
+
+from conftest import WORLD_USERS
+from renda.accounts.models import RoleAssignment
+from renda.suggestions.actions.assignment import decide_return, request_return
+from renda.suggestions.actions.registration import register
+from renda.suggestions.choices import State
+from renda.suggestions.models import Assignment, Suggestion
+from renda.suggestions.queries import listed_suggestions, suggestions_visible_to
+from renda.suggestions.tests.answer_builders import (
+    assignment_of,
+    at,
+    give_answer,
+    handled,
+    rate,
+    signed_off,
+)
+
+from .test_returns import MAR_2
+from .test_submission import BETWEEN_SESSIONS, drafted, submitted
+
+
+def _out_of_step(suggestion: Suggestion) -> list[tuple[Any, ...]]:
+    """The suggestion's assignments whose copies differ from it (none, when in step)."""
+    s = Suggestion.objects.get(pk=suggestion.pk)
+    assert s.assignments.exists()
+    return [
+        (a.pk, a.suggestion_state, a.suggestion_year, a.suggestion_sequence)
+        for a in s.assignments.all()
+        if (a.suggestion_state, a.suggestion_year, a.suggestion_sequence)
+        != (s.state, s.year, s.sequence)
+    ]
+
+
+def test_copies_follow_the_suggestion_through_its_whole_life(world):
+    """Assigned → being reassigned (a return request, SUG-RETURN) → assigned again (refused) →
+    answered → being handled again (dissatisfied, SUG-REHANDLE) → answered → closed: after each
+    step every assignment (returned ones too) carries the suggestion's state, year, sequence."""
+    seen = []
+
+    def check(expected: str) -> None:
+        s = Suggestion.objects.get(pk=suggestion.pk)
+        assert s.state == expected
+        assert _out_of_step(s) == []
+        seen.append(s.state)
+
+    with at(MAR_2):
+        suggestion = handled(world, cos=("transport",), sign=False)
+        check(State.ASSIGNED)
+        ask = request_return(
+            assignment_of(suggestion, world.edu), reason="应由交通部门办理。", by=world["edu_clerk"]
+        )
+        check(State.REASSIGNING)
+        decide_return(ask, approve=False, note="属于贵单位职责。", by=world["affairs"])
+        check(State.ASSIGNED)
+        signed_off(world, suggestion, "edu")
+        give_answer(world, suggestion, "edu", category="A")
+        check(State.ANSWERED)
+        rate(world, suggestion, "edu", rating="dissatisfied")
+        check(State.REHANDLING)
+        signed_off(world, suggestion, "edu")
+        give_answer(world, suggestion, "edu", category="A", text="重新办理：已增开线路。")
+        check(State.ANSWERED)
+        rate(world, suggestion, "edu", rating="satisfied")
+        check(State.CLOSED)
+    assert seen == ["assigned", "reassigning", "assigned", "answered", "rehandling", "answered"] + [
+        "closed"
+    ]
+
+
+def test_copies_of_a_returned_and_reassigned_suggestion(world):
+    """SUG-RETURN approved with a new lead unit: the returned row and the new one both in step."""
+    with at(MAR_2):
+        suggestion = handled(world, sign=False)
+        ask = request_return(
+            assignment_of(suggestion, world.edu), reason="应由交通部门办理。", by=world["edu_clerk"]
+        )
+        decide_return(ask, approve=True, new_lead_units=[world.transport.pk], by=world["affairs"])
+    assert Assignment.objects.filter(suggestion=suggestion).count() == 2
+    assert _out_of_step(suggestion) == []
+    assert Suggestion.objects.get(pk=suggestion.pk).state == State.ASSIGNED
+
+
+def test_seed_scale_writes_the_copies(world):
+    from renda.suggestions.scale import Options, seed_scale
+
+    seed_scale(Options(suggestions=40, deputies=2, units=3, years=2, seed=3), progress=print)
+    rows = Assignment.objects.select_related("suggestion")
+    assert rows.count() > 20
+    assert [
+        a.pk
+        for a in rows
+        if (a.suggestion_state, a.suggestion_year, a.suggestion_sequence)
+        != (a.suggestion.state, a.suggestion.year, a.suggestion.sequence)
+    ] == []
+
+
+# --- listed_suggestions: the same rows, order and count as the plain query -------------------
+
+
+@pytest.fixture
+def spread(world):
+    """Suggestions in several states, years and units, drafts included; `affairs` is also a
+    deputy of the county congress with a suggestion there (a personal arm outside the office's
+    broad one)."""
+    with time_machine.travel(BETWEEN_SESSIONS, tick=False):
+        made = [drafted(world, cosigners=[world["deputy2"]])]
+        made += [submitted(world, title=f"关于第{i}号路口的建议") for i in range(4)]
+        register(made[1], by=world["affairs"])
+        register(made[2], by=world["affairs"])
+    with at(MAR_2):
+        made.append(handled(world, cos=("transport",)))
+        made.append(handled(world, leads=("transport",)))
+        done = handled(world)
+        give_answer(world, done, "edu")
+        made.append(done)
+    RoleAssignment.objects.create(user=world["affairs"], role="deputy", congress=world.county)
+    for user in world.users.values():
+        user.__dict__.pop("_renda_roles", None)  # roles are cached on the user object
+    with time_machine.travel(BETWEEN_SESSIONS, tick=False):
+        made.append(drafted(world, by="affairs", congress=world.county))
+    return made
+
+
+def _plain(user: Any, state=None, year=None, unit=None, q=None) -> list[int]:
+    """The reference: the visibility query with the filters ANDed on, default order."""
+    qs = suggestions_visible_to(user)
+    if state:
+        qs = qs.filter(state=state)
+    if year:
+        qs = qs.filter(year=year)
+    if unit:
+        qs = qs.filter(
+            Exists(
+                Assignment.objects.filter(suggestion=OuterRef("pk"), unit_id=unit).exclude(
+                    state="returned"
+                )
+            )
+        )
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(number__icontains=q))
+    return list(qs.values_list("id", flat=True))
+
+
+@pytest.mark.parametrize("username", WORLD_USERS)
+def test_listed_suggestions_match_the_plain_query_for_every_role(world, spread, username):
+    user = world[username]
+    units = [None, world.edu.pk, world.transport.pk]
+    filters = [
+        {},
+        {"state": State.ASSIGNED},
+        {"state": State.DRAFT},
+        {"state": State.SUBMITTED, "year": 2026},
+        {"year": 2026},
+        {"year": 2025},
+        {"q": "路口"},
+    ]
+    for unit in units:
+        for f in filters:
+            expected = _plain(user, unit=unit, **f)
+            narrow = Q(title__icontains=f["q"]) | Q(number__icontains=f["q"]) if "q" in f else None
+            listing = listed_suggestions(
+                user, state=f.get("state"), year=f.get("year"), unit=unit, narrow=narrow
+            )
+            got = [s.pk for s in listing[0:100]]
+            assert got == expected, (username, unit, f)
+            assert listing.count() == len(expected), (username, unit, f)
+            # Paging: the second page of two is the rest, in order.
+            assert [s.pk for s in listing[2:100]] == expected[2:], (username, unit, f)
+
+
+def test_an_office_clerk_who_is_a_deputy_elsewhere_sees_both(world, spread, api):
+    """The office's broad arm alone would miss the clerk's own county draft: the personal arm is
+    added back when it has a match outside the broad one."""
+    own = spread[-1]
+    ids = {r["id"] for r in api("affairs").get("/suggestions", page_size=100).json()["items"]}
+    assert own.pk in ids
+    assert {s.pk for s in spread if s.state != State.DRAFT} <= ids
+    assert spread[0].pk not in ids  # someone else's draft
+
+
+def test_unit_list_reads_the_copies_in_order(world, spread, api):
+    """The clerk's own unit: page and count from the assignments, newest number first."""
+    body = api("edu_clerk").get("/suggestions", unit=world.edu.pk, page_size=100).json()
+    expected = _plain(world["edu_clerk"], unit=world.edu.pk)
+    assert [r["id"] for r in body["items"]] == expected and body["count"] == len(expected) == 2
+    assigned = api("edu_clerk").get("/suggestions", unit=world.edu.pk, state="assigned").json()
+    answered = api("edu_clerk").get("/suggestions", unit=world.edu.pk, state="answered").json()
+    assert assigned["count"] == 1 and answered["count"] == 1
+    assert assigned["items"][0]["state"] == "assigned"
+    # Another unit's list: only what the clerk sees anyway (the one the edu bureau co-handles).
+    other = api("edu_clerk").get("/suggestions", unit=world.transport.pk).json()
+    assert [r["id"] for r in other["items"]] == [spread[5].pk] and other["count"] == 1
