@@ -58,7 +58,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("suggestions", "0004_scale_indexes"),
+        ("suggestions", "0005_facts_stats_facts"),
     ]
 
     operations = [
