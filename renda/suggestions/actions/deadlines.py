@@ -89,6 +89,25 @@ def supervisors_of(suggestion: Suggestion, unit: Any) -> list[Any]:
     return people
 
 
+def _warn(assignment: Any, due: date, days: int, today: date, verb: str, title: Any) -> bool:
+    """One deadline warning (`days` before `due`) to the assignment's unit, claimed with
+    `warned_days` so two workers never both send it; returns whether this call sent it.
+    `title` is a translated format string with %(label)s, %(left)d and %(due)s."""
+    left = (due - today).days
+    if left < 0 or left > days or not _claim_warning(assignment.pk, days):
+        return False
+    suggestion = assignment.suggestion
+    record_event(
+        assignment, verb, data={"days": days, "due": due, "left": left, "suggestion": suggestion.pk}
+    )
+    notify(
+        _unit_people(assignment.unit_id),
+        title=str(title) % {"label": label_of(suggestion), "left": left, "due": due.isoformat()},
+        url=suggestion_url(suggestion),
+    )
+    return True
+
+
 # --- Lead units' answers (SUG-DEADLINE) ----------------------------------------------------
 @transaction.atomic
 def send_deadline_warning(assignment_pk: int, days: int, *, today: date | None = None) -> bool:
@@ -98,23 +117,14 @@ def send_deadline_warning(assignment_pk: int, days: int, *, today: date | None =
     assignment = _lock_active(assignment_pk, UnitRole.LEAD)
     if assignment is None or assignment.answer_deadline is None:
         return False
-    due = assignment.answer_deadline.due
-    left = (due - today).days
-    if left < 0 or left > days or not _claim_warning(assignment_pk, days):
-        return False
-    suggestion = assignment.suggestion
-    record_event(
+    return _warn(
         assignment,
+        assignment.answer_deadline.due,
+        days,
+        today,
         WARNING_VERB,
-        data={"days": days, "due": due, "left": left, "suggestion": suggestion.pk},
+        _("Answer to %(label)s due in %(left)d days (%(due)s)"),
     )
-    notify(
-        _unit_people(assignment.unit_id),
-        title=_("Answer to %(label)s due in %(left)d days (%(due)s)")
-        % {"label": label_of(suggestion), "left": left, "due": due.isoformat()},
-        url=suggestion_url(suggestion),
-    )
-    return True
 
 
 @transaction.atomic
@@ -220,23 +230,14 @@ def send_co_opinion_warning(assignment_pk: int, days: int, *, today: date | None
     if assignment is None:
         return False
     assert assignment.co_opinion_deadline is not None
-    due = assignment.co_opinion_deadline.due
-    left = (due - today).days
-    if left < 0 or left > days or not _claim_warning(assignment_pk, days):
-        return False
-    suggestion = assignment.suggestion
-    record_event(
+    return _warn(
         assignment,
+        assignment.co_opinion_deadline.due,
+        days,
+        today,
         CO_WARNING_VERB,
-        data={"days": days, "due": due, "left": left, "suggestion": suggestion.pk},
+        _("Your opinion on %(label)s is due to the lead unit in %(left)d days (%(due)s)"),
     )
-    notify(
-        _unit_people(assignment.unit_id),
-        title=_("Your opinion on %(label)s is due to the lead unit in %(left)d days (%(due)s)")
-        % {"label": label_of(suggestion), "left": left, "due": due.isoformat()},
-        url=suggestion_url(suggestion),
-    )
-    return True
 
 
 @transaction.atomic
