@@ -6,8 +6,10 @@ are called directly in the tests."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from renda.accounts.models import RoleAssignment
 from renda.suggestions.actions.answers import CommitmentIn, answer, evaluate
@@ -77,7 +79,7 @@ def give_answer(
     clerk = {"edu": "edu_clerk", "transport": "transport_clerk"}[unit]
     if category == "B":
         extra.setdefault("plan", "明年秋季学期前新开两条线路。")
-        extra.setdefault("planned_date", date(2026, 12, 31))
+        extra.setdefault("planned_date", timezone.localdate() + timedelta(days=180))
     if category == "C":
         extra.setdefault("reason", "财政预算已安排完毕。")
     return answer(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import WORLD_USERS
 from renda.suggestions.tests.answer_builders import answered
@@ -390,6 +391,6 @@ def test_detail_page_query_count_does_not_grow_with_units_and_answers(
         world,
         leads=("edu", "transport"),
         category="B",
-        commitments=[CommitmentIn("增开班次", date(2026, 12, 1))],
+        commitments=[CommitmentIn("增开班次", timezone.localdate() + timedelta(days=30))],
     )
     assert queries(big) == queries(small)
