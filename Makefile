@@ -42,7 +42,7 @@ test: $(VENV)/.installed-dev
 	fi
 
 messages: $(VENV)/.installed-dev
-	cd renda && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete
+	cd renda && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-location --no-obsolete
 	cd renda && ../$(BIN)/python ../manage.py compilemessages -v 0
 
 bench: $(VENV)/.installed-dev

@@ -141,7 +141,40 @@ def world(db: Any) -> World:
                 user=user, role=role, congress=places[congress], unit=places[unit]
             )
         users[username] = user
+    _register_world_deputies(users, city, term)
     return World(city, county, term, session, edu, transport, users)
+
+
+# ID-card numbers (GB 11643, valid check characters) of the world's deputies.
+WORLD_ID_NUMBERS = {
+    "deputy": "330302198001010019",
+    "deputy2": "330302198505050022",
+    "sc_member": "330302197003030035",
+}
+
+
+def _register_world_deputies(users: dict[str, Any], city: Any, term: Any) -> None:
+    """The world's city deputies in the registry (Person + Deputyship), as the roles say."""
+    from renda.deputies.models import DEFAULT_PUBLIC_FIELDS, Deputyship, Person
+
+    for username, number in WORLD_ID_NUMBERS.items():
+        user = users[username]
+        person = Person.objects.create(
+            user=user,
+            name=user.full_name,
+            id_number=number,
+            gender="male" if int(number[16]) % 2 else "female",
+            birth_month=date(int(number[6:10]), int(number[10:12]), 1),
+            party="cpc",
+            workplace="示范市某单位",
+        )
+        Deputyship.objects.create(
+            person=person,
+            congress=city,
+            term=term,
+            electoral_unit="示范区",
+            public_fields=list(DEFAULT_PUBLIC_FIELDS),
+        )
 
 
 @pytest.fixture

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "renda.calendar",
     "renda.notifications",
     "renda.suggestions",
+    "renda.deputies",
     "renda.home",
     "renda.demo",
 ]

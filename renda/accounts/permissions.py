@@ -40,6 +40,17 @@ def is_admin(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.ADMIN)
 
 
+def office_congress_ids(user: Any) -> set[int] | None:
+    """The congresses whose deputy-affairs office the user works in; None: all (administrator)."""
+    if is_admin(user):
+        return None
+    return {
+        ra.congress_id
+        for ra in role_assignments(user)
+        if ra.role == Role.DEPUTY_AFFAIRS and ra.congress_id
+    }
+
+
 def can_manage_accounts(user: Any) -> bool:
     return is_admin(user)
 

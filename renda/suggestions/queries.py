@@ -19,7 +19,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from renda.accounts.choices import Role
-from renda.accounts.permissions import is_admin, role_assignments
+from renda.accounts.permissions import is_admin, office_congress_ids, role_assignments
 
 from .choices import COSIGN_STATES, AssignmentState, State, UnitRole
 from .models import Assignment, Suggestion
@@ -402,17 +402,6 @@ def mark_due_and_overdue(rows: list[Assignment], today: date) -> None:
         row.is_overdue = row.state == AssignmentState.ACTIVE and (
             row.overdue_since is not None or (deadline is not None and deadline.due < today)
         )
-
-
-def office_congress_ids(user: Any) -> set[int] | None:
-    """The congresses whose deputy-affairs office the user works in; None: all (administrator)."""
-    if is_admin(user):
-        return None
-    return {
-        ra.congress_id
-        for ra in role_assignments(user)
-        if ra.role == Role.DEPUTY_AFFAIRS and ra.congress_id
-    }
 
 
 def office_suggestions(user: Any) -> QuerySet[Suggestion]:

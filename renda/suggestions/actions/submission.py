@@ -24,6 +24,7 @@ from renda.accounts.choices import Role
 from renda.accounts.models import RoleAssignment, User
 from renda.accounts.permissions import has_role
 from renda.audit.actions import record_event
+from renda.deputies.actions.duties import record_platform_duty
 from renda.errors import DomainError, InvalidInput, NotFound, require
 from renda.notifications.actions import notify
 from renda.orgs.models import Congress, Session
@@ -603,6 +604,16 @@ def submit(suggestion: Suggestion, *, by: Any) -> Suggestion:
         },
     )
     refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
+    # The lead deputy's duty record (履职登记, issue 4): one per suggestion, however often a
+    # motion sent back to draft is submitted again.
+    record_platform_duty(
+        user_id=suggestion.lead_deputy_id,
+        congress_id=suggestion.congress_id,
+        kind=suggestion.kind,  # "suggestion" | "motion": duty kinds of the same names
+        occurred_on=timezone.localdate(suggestion.submitted_at),
+        title=f"{suggestion.number} {suggestion.title}",
+        ref=f"suggestion:{suggestion.pk}",
+    )
     notify(
         office_staff(suggestion.congress_id),
         title=_("Submitted for registration: %(number)s %(title)s")

@@ -1,0 +1,96 @@
+"""Who may see and change what of a deputy. Predicates are pure; getters give 404 for missing and
+forbidden alike.
+
+- The deputy-affairs office of a congress (and administrators) manage its deputies and see
+  their private data (ID-card number, birth, address, phone).
+- A deputy sees their own private data.
+- Every signed-in person sees the published fields (DEP-PUBLIC) of any deputy; so does the
+  public, on the deputy's profile page (`public_fields_of`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from renda.accounts.choices import Role
+from renda.accounts.permissions import has_role, is_admin, office_congress_ids
+from renda.orgs.permissions import MAX_PK
+
+from .models import PUBLISHABLE_FIELDS, Deputyship, Person
+
+
+def valid_pk(pk: Any) -> int:
+    """An id from a URL or a payload as a database-safe int; anything else is a 404."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < pk <= MAX_PK:
+        raise Http404
+    return pk
+
+
+def is_office_of(user: Any, congress: Any) -> bool:
+    """The deputy-affairs office of this congress, or an administrator."""
+    return is_admin(user) or has_role(
+        user, Role.DEPUTY_AFFAIRS, congress=getattr(congress, "pk", congress)
+    )
+
+
+def can_manage_deputies(user: Any, congress: Any) -> bool:
+    """Registering, importing, suspending and ending deputies: the congress's office."""
+    return is_office_of(user, congress)
+
+
+def is_own(user: Any, deputyship: Deputyship) -> bool:
+    person = deputyship.person
+    return getattr(user, "pk", None) is not None and person.user_id == user.pk
+
+
+def can_see_private(user: Any, deputyship: Deputyship) -> bool:
+    """Personal data (ID-card number, birth, address, phone): the office, the deputy, admins."""
+    return is_own(user, deputyship) or is_office_of(user, deputyship.congress_id)
+
+
+def can_see_private_person(user: Any, person: Person) -> bool:
+    if getattr(user, "pk", None) == person.user_id or is_admin(user):
+        return True
+    offices = office_congress_ids(user)
+    return bool(offices) and person.deputyships.filter(congress_id__in=offices).exists()
+
+
+def public_fields_of(deputyship: Deputyship) -> set[str]:
+    """DEP-PUBLIC: the fields the deputy and the office agreed to publish (never private data)."""
+    return {f for f in (deputyship.public_fields or []) if f in PUBLISHABLE_FIELDS}
+
+
+def get_deputyship_for_user(user: Any, pk: Any) -> Deputyship:
+    """Any signed-in person may look a deputy up (what they see depends on can_see_private)."""
+    pk = valid_pk(pk)
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    deputyship = (
+        Deputyship.objects.select_related(
+            "person", "person__user", "congress", "term", "delegation"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if deputyship is None:
+        raise Http404
+    return deputyship
+
+
+def get_managed_deputyship(user: Any, pk: Any) -> Deputyship:
+    """A deputyship the user's office manages, or 404."""
+    pk = valid_pk(pk)
+    qs = Deputyship.objects.select_related("person", "person__user", "congress", "term")
+    offices = office_congress_ids(user)
+    if offices is not None:
+        qs = qs.filter(congress_id__in=offices)
+    deputyship = qs.filter(pk=pk).first()
+    if deputyship is None:
+        raise Http404
+    return deputyship
