@@ -18,6 +18,10 @@ from ninja.parser import Parser
 from renda.accounts.api import router as accounts_router
 from renda.accounts.auth import BearerTokenAuth, SessionAuth
 from renda.calendar.api import router as calendar_router
+from renda.deputies.api_activities import router as activities_router
+from renda.deputies.api_public import router as deputies_public_router
+from renda.deputies.api_registry import router as deputies_registry_router
+from renda.deputies.api_scoring import router as deputies_scoring_router
 from renda.errors import DomainError
 from renda.notifications.api import router as notifications_router
 from renda.orgs.api import router as orgs_router
@@ -158,3 +162,7 @@ api.add_router("/commitments", commitments_router, tags=["suggestions"])
 api.add_router("/suggestions", suggestions_attachments_router, tags=["suggestions"])
 api.add_router("/attachments", attachments_router, tags=["suggestions"])
 api.add_router("/stats", stats_router, tags=["statistics"])
+api.add_router("/deputies", deputies_registry_router, tags=["deputies"])
+api.add_router("/deputies", deputies_scoring_router, tags=["deputies"])
+api.add_router("/deputies", deputies_public_router, tags=["deputies"])
+api.add_router("/activities", activities_router, tags=["deputies"])

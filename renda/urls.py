@@ -14,6 +14,7 @@ urlpatterns = [
     path("calendar/", include("renda.calendar.urls")),
     path("notifications/", include("renda.notifications.urls")),
     path("suggestions/", include("renda.suggestions.urls")),
+    path("deputies/", include("renda.deputies.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("renda.home.urls")),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import pgettext_lazy
 
 EVENT_LABELS = {
+    # --- registry, roster import, groups
     "deputyship.created": pgettext_lazy("history", "Deputy registered"),
     "deputyship.updated": pgettext_lazy("history", "Deputy's record changed"),
     "deputyship.suspended": pgettext_lazy("history", "Deputy's duties suspended"),
@@ -13,4 +14,7 @@ EVENT_LABELS = {
     "deputyship.ended": pgettext_lazy("history", "Deputyship ended"),
     "deputyship.publication_changed": pgettext_lazy("history", "Published fields changed"),
     "person.updated": pgettext_lazy("history", "Personal details changed"),
+    # --- activities, check-in, leave, duty records
+    # --- scoring
+    # --- public profile, citizens' messages, coverage, work plan
 }
