@@ -1,4 +1,4 @@
-"""HTML pages of the deputies app: the activities part (included by urls.py, namespace `deputies`)."""
+"""HTML pages of the deputies app: the activities part (namespace `deputies`)."""
 
 from __future__ import annotations
 
