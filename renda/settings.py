@@ -176,7 +176,15 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "renda.accounts.sessions"
+
+# How long a rendered home page is kept at most (it is dropped sooner whenever something it shows
+# changes: renda.home.versions); 0 turns the keeping off. Off in tests, whose transactions never
+# commit (the versions move on commit): renda/home/tests/test_home_cache.py turns it on, with
+# real commits.
+RENDA_HOME_CACHE_SECONDS = int(
+    os.environ.get("RENDA_HOME_CACHE_SECONDS", "0" if RENDA_ENV == "test" else "60")
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -217,7 +225,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "renda.accounts.auth.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:home"

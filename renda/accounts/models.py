@@ -20,6 +20,9 @@ class User(AbstractUser):
     # Personal data: shown only to the person and administrators, masked everywhere else.
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # Moves whenever something on this person's home page changes (renda.home.versions): part
+    # of the key the rendered home page is cached under.
+    home_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")

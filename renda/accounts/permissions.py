@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404
 
 from .choices import Role
+from .hot_reads import load_roles
 from .models import RoleAssignment
 
 
@@ -17,7 +18,7 @@ def role_assignments(user: Any) -> list[RoleAssignment]:
         return []
     cached = getattr(user, "_renda_roles", None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("congress", "unit"))
+        cached = load_roles(user.pk)
         user._renda_roles = cached
     return cached
 

@@ -78,4 +78,17 @@ def record_event(
     event.hash = chain_hash(head.hash, content_of(event))
     event.save(force_insert=True)
     AuditChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
+    for hook in _after_record:
+        hook(obj)
     return event
+
+
+# Called with each recorded event's object, inside its transaction (the home page's cache
+# versions register here: renda.home.apps).
+_after_record: list[Any] = []
+
+
+def after_record(hook: Any) -> None:
+    """Register `hook(obj)` to run after each event is recorded."""
+    if hook not in _after_record:
+        _after_record.append(hook)

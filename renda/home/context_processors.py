@@ -1,4 +1,5 @@
-"""What the page shell needs: the navigation for this person's roles and the unread count.
+"""What the page shell needs: the navigation for this person's roles and the unread count, and
+the shell itself (renda.home.shell: drawn once per distinct input, kept in the process).
 
 Both are lazy, so a template that does not draw the header (an htmx fragment, the 500 page)
 costs no query at all; a page that does reads the roles already cached on the request's user and
@@ -44,10 +45,13 @@ class LazyUnreadCount:
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
+    from .shell import Shell
+
     user = getattr(request, "user", None)
     if user is None:
-        return {"nav_items": [], "unread_count": 0}
+        return {"nav_items": [], "unread_count": 0, "shell": Shell(request)}
     return {
         "nav_items": SimpleLazyObject(lambda: navigation_for(request)),
         "unread_count": LazyUnreadCount(user),
+        "shell": Shell(request),
     }

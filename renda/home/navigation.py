@@ -4,6 +4,10 @@ Each entry carries a predicate on the request: the same predicate the page's own
 (``can_browse_orgs``, ``can_view_calendar``, ``can_manage_accounts``, the admin site's
 ``has_permission``), so the menu and the page can never disagree; the browser and view tests
 check that every entry shown opens with 200 and that hidden pages are refused.
+
+A predicate may look at the person's roles (role_assignments) and account flags (is_active,
+is_staff, is_superuser) only: the header keeps each navigation under exactly those and the page
+(renda.home.shell), so anything else a predicate read would go stale.
 """
 
 from __future__ import annotations

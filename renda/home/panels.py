@@ -2,6 +2,11 @@
 
 A panel is a function (user) -> Panel | None. Later features (suggestions, opinions, votes)
 register theirs here; until then a role's panel says what will appear in it.
+
+The rendered panels are kept (renda.home.views, renda.home.versions) until something they show
+changes: a panel shows records (each change to one writes an audit event, which moves the
+versions) and links — no forms (a kept page would carry an old CSRF token) and nothing that
+changes with the time of day alone (the day is part of the key; finer clocks are not).
 """
 
 from __future__ import annotations

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from renda.accounts.permissions import is_admin, role_assignments
+from renda.notifications.queries import unread_count
 
 from .panels import panels_for
+from .versions import home_cache_key
 
 
 @never_cache
@@ -31,15 +37,27 @@ def bare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    assignments = role_assignments(request.user)
+    """Each role's work queues (panels). The rendered panels are kept in the cache under the
+    versions of everything they show (renda.home.versions) and served again until one moves."""
+    user = request.user
+    assignments = role_assignments(user)
     roles = {ra.role for ra in assignments}
-    if is_admin(request.user):
+    if is_admin(user):
         roles.add("admin")
-    return render(
-        request,
-        "home/home.html",
-        {"panels": panels_for(request.user, roles), "assignments": assignments},
-    )
+    key = home_cache_key(user, assignments, admin="admin" in roles)
+    cached = cache.get(key) if key else None
+    if cached is None:
+        content = render_to_string(
+            "home/_content.html",
+            {"panels": panels_for(user, roles), "assignments": assignments, "user": user},
+            request=request,
+        )
+        cached = (content, unread_count(user))
+        if key:
+            cache.set(key, cached, settings.RENDA_HOME_CACHE_SECONDS)
+    else:
+        user._renda_unread = cached[1]  # the header's count, as the panels saw it
+    return render(request, "home/home.html", {"content": mark_safe(cached[0])})  # noqa: S308
 
 
 def _is_api(request: HttpRequest) -> bool:

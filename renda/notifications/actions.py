@@ -10,6 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from renda.home.versions import touch_users
+
 from .models import Notification
 from .tasks import send_notification_email, send_notification_sms
 
@@ -73,6 +75,7 @@ def notify(
         rows.append(Notification(recipient=user, title=title, body=body, url=url))
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created]  # SQLite ≥ 3.35 and PostgreSQL both return the new ids.
+    touch_users(seen)  # their inboxes and unread counts changed (renda.home.versions)
 
     def enqueue() -> None:
         with transaction.atomic():  # one write for the whole batch of queue rows
@@ -98,4 +101,7 @@ def mark_read(user: Any, notification_ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    if marked:
+        touch_users([user.pk])
+    return marked

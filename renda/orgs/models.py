@@ -76,6 +76,9 @@ class Congress(models.Model):
     rule_profile = models.CharField(
         _("rule profile"), max_length=20, choices=RuleProfile.choices, default=RuleProfile.ZHEJIANG
     )
+    # Moves whenever a record of this congress changes (renda.home.versions): part of the key
+    # its people's home pages are cached under.
+    home_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("congress")

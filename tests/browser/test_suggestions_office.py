@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import assert_accessible, screenshot, sign_in
 
@@ -23,10 +24,12 @@ def _submitted(world: Any, title: str) -> Any:
 
 def _assign_with_search(page: Any, field: str, q: str, unit_pk: int) -> None:
     search = page.locator(f"[data-testid=unit-search-{field}]").first
-    search.fill(q)
+    # The search asks once typing pauses (300 ms): tick the box only in the list it returns.
+    with page.expect_response(lambda r: "/office/units/" in r.url):
+        search.fill(q)
+    page.wait_for_load_state("networkidle")
     box = page.locator(f"input[name={field}][value='{unit_pk}']").first
     box.wait_for()
-    page.wait_for_load_state("networkidle")
     box.check()
 
 
@@ -51,7 +54,7 @@ def test_office_registers_and_assigns_a_submission_with_the_unit_search(page, wa
 
     # The unit search narrows the list as one types (htmx), then the lead unit is ticked.
     _assign_with_search(page, "lead_units", "教育", world.edu.pk)
-    assert page.locator("#options-lead_units input[name=lead_units]").count() == 1
+    expect(page.locator("#options-lead_units input[name=lead_units]")).to_have_count(1)
     screenshot(page, "office-assign-phone")
     page.locator("[data-testid=assign]").click()
     page.wait_for_load_state()

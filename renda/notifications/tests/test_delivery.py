@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
+from renda.home.versions import _Pending as HomeVersions
 from renda.notifications.actions import inbox_only, notify
 from renda.notifications.models import Notification
 from renda.notifications.sms import ConsoleSmsBackend, MemorySmsBackend
@@ -119,8 +120,9 @@ def test_delivery_is_queued_by_a_commit_callback(world, django_capture_on_commit
     with django_capture_on_commit_callbacks() as callbacks:
         (note,) = notify([world["affairs"]], title="新的建议待审查")
         assert DBTaskResult.objects.count() == 0
-    assert len(callbacks) == 1
-    callbacks[0]()
+    queueing = [c for c in callbacks if not isinstance(c, HomeVersions)]
+    assert len(queueing) == 1
+    queueing[0]()
     (queued,) = DBTaskResult.objects.all()
     assert queued.args_kwargs == {"args": [note.pk], "kwargs": {}}
 
@@ -142,7 +144,7 @@ def test_people_without_address_or_inactive_get_only_the_inbox(world, mailoutbox
 def test_notify_without_delivery_enqueues_nothing(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         notify([world["deputy"]], title="仅站内", email=False)
-    assert callbacks == []
+    assert [c for c in callbacks if not isinstance(c, HomeVersions)] == []
 
 
 @pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])

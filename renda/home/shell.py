@@ -1,0 +1,170 @@
+"""The page shell — asset links, header with the role-based navigation, footer with the language
+switch — rendered once for each distinct set of inputs and kept in the process.
+
+Every page draws the shell, and drawing it through the template engine cost more than the rest
+of a simple page (issue 2, "Benchmark"; docs/performance.md). What it shows depends only on the
+language, who is signed in (their name), the navigation entries they may use with the current one
+marked, and their unread count; those form the cache key. The two per-request parts — the CSRF
+token of the sign-out and language forms, and the page's own address for the language switch —
+are put in at the end, escaped, in place of marks that no text can contain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils.functional import LazyObject
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from .navigation import navigation_for
+
+# Private-use characters: never in a translation, a name or an address.
+CSRF_MARK = "\ue000csrf\ue001"
+NEXT_MARK = "\ue000next\ue001"
+# Distinct headers kept per process (a few per person and page kind: bounded, not per request).
+CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class ShellKey:
+    language: str
+    signed_in: bool
+    display_name: str
+    nav: tuple[tuple[str, str, str, str], ...]  # (key, label, url, current)
+    unread: int
+    password_change_current: bool
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _render(key: ShellKey) -> tuple[str, str]:
+    context = {
+        "signed_in": key.signed_in,
+        "display_name": key.display_name,
+        "nav_items": [
+            {"key": k, "label": label, "url": url, "current": current}
+            for k, label, url, current in key.nav
+        ],
+        "unread_count": key.unread,
+        "password_change_current": key.password_change_current,
+        "csrf_input": mark_safe(CSRF_MARK),  # noqa: S308 - a fixed mark, replaced below
+        "next_path": mark_safe(NEXT_MARK),  # noqa: S308 - a fixed mark, replaced below
+        "LANGUAGE_CODE": key.language,
+    }
+    header = get_template("shell/header.html").render(context)
+    footer = get_template("shell/footer.html").render(context)
+    return header, footer
+
+
+@lru_cache(maxsize=8)
+def _assets(language: str) -> str:
+    return get_template("shell/assets.html").render({})
+
+
+def _unwrapped(user: Any) -> Any:
+    """The user behind request.user's lazy wrapper (its attributes are read many times here)."""
+    if isinstance(user, LazyObject):
+        user.is_authenticated  # noqa: B018 - loads the wrapped user
+        return user._wrapped
+    return user
+
+
+# The navigation a person sees on a page is a function of their roles, their account flags and
+# the page (renda.home.navigation: the entries' predicates look at nothing else), so it is kept
+# under exactly those.
+_nav_cache: dict[tuple[Any, ...], tuple[tuple[str, str, str, str], ...]] = {}
+
+
+def _navigation(request: HttpRequest, user: Any, language: str) -> tuple[Any, ...]:
+    from renda.accounts.permissions import role_assignments
+
+    key = (
+        tuple((ra.role, ra.congress_id, ra.unit_id) for ra in role_assignments(user)),
+        user.is_active,
+        user.is_staff,
+        user.is_superuser,
+        language,
+        request.path,
+    )
+    nav = _nav_cache.get(key)
+    if nav is None:
+        nav = tuple(
+            (link.key, str(link.label), link.url, link.current) for link in navigation_for(request)
+        )
+        if len(_nav_cache) >= CACHE_SIZE:
+            _nav_cache.clear()
+        _nav_cache[key] = nav
+    return nav
+
+
+class Shell:
+    """The shell of one response; parts are drawn on first use (an htmx fragment draws none)."""
+
+    def __init__(self, request: HttpRequest | None) -> None:
+        self._request = request
+        self._parts: tuple[str, str] | None = None
+
+    def _key(self) -> ShellKey:
+        from django.urls import reverse
+
+        from renda.notifications.queries import unread_count
+
+        request = self._request
+        user: Any = _unwrapped(getattr(request, "user", None)) if request is not None else None
+        signed_in = bool(user is not None and user.is_authenticated)
+        path = request.path if request is not None else ""
+        language = get_language() or ""
+        return ShellKey(
+            language=language,
+            signed_in=signed_in,
+            display_name=user.display_name if signed_in else "",
+            nav=_navigation(request, user, language) if signed_in and request else (),
+            unread=unread_count(user) if signed_in else 0,
+            password_change_current=signed_in and path == reverse("accounts:password_change"),
+        )
+
+    def _render_parts(self) -> tuple[str, str]:
+        if self._parts is None:
+            header, footer = _render(self._key())
+            request = self._request
+            if request is not None:
+                csrf = format_html(
+                    '<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
+                    get_token(request),
+                )
+                nxt = escape(request.get_full_path())
+            else:
+                csrf, nxt = "", "/"
+            self._parts = (
+                header.replace(CSRF_MARK, csrf),
+                footer.replace(CSRF_MARK, csrf).replace(NEXT_MARK, nxt),
+            )
+        return self._parts
+
+    @property
+    def header(self) -> SafeString:
+        return mark_safe(self._render_parts()[0])  # noqa: S308 - rendered by our templates
+
+    @property
+    def footer(self) -> SafeString:
+        return mark_safe(self._render_parts()[1])  # noqa: S308 - rendered by our templates
+
+    @property
+    def assets(self) -> SafeString:
+        return mark_safe(_assets(get_language() or ""))  # noqa: S308 - our template
+
+
+@receiver(setting_changed)
+def _forget(**kwargs: Any) -> None:
+    """Tests change settings (static storage, languages): draw the shell anew after that."""
+    _render.cache_clear()
+    _assets.cache_clear()
+    _nav_cache.clear()
