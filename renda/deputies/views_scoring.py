@@ -329,7 +329,10 @@ def score_rules(request: HttpRequest) -> HttpResponse:
                 if queued:
                     messages.info(
                         request,
-                        _("The new score table is in force; %(years)s is being computed.")
+                        _(
+                            "The new score table is in force; the scores for %(years)s are "
+                            "being computed in the background."
+                        )
                         % {"years": ", ".join(map(str, queued))},
                     )
                 query = urlencode({"congress": congress.pk, "year": this_year})

@@ -120,6 +120,7 @@ NAV: list[NavItem] = [
     NavItem("calendar", _("Legal calendar"), "calendar:overview", _can_view_calendar),
     NavItem("accounts", _("Accounts"), "accounts:user_list", _can_manage_accounts),
     NavItem("mine", _("My suggestions"), "suggestions:mine", _can_write_suggestions),
+    NavItem("my_score", _("My performance points"), "deputies:my_score", _is_deputy),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
     NavItem(
         "office_inbox",
@@ -128,7 +129,6 @@ NAV: list[NavItem] = [
         _can_use_office_inbox,
     ),
     NavItem("stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats),
-    NavItem("my_score", _("My performance points"), "deputies:my_score", _is_deputy),
     NavItem("deputy_scores", _("Deputies' points"), "deputies:scores", _manages_deputy_scores),
     NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
