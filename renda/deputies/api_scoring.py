@@ -28,6 +28,7 @@ from .permissions import get_scored_deputyship, valid_pk
 from .queries_scoring import (
     congress_for_scores,
     last_scoring,
+    rank_rows,
     ranked_scores,
     score_view,
     scoring_history,
@@ -245,7 +246,7 @@ def scores(
                 "total": float(s.total),
                 "grade": s.grade,
             }
-            for s in qs[off : off + lim]
+            for s in rank_rows(list(qs.defer("by_kind")[off : off + lim]), qs)
         ],
     }
 

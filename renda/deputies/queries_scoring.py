@@ -4,13 +4,13 @@ of computations, and whether a recomputation is waiting in the background queue.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import Rank
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
@@ -274,8 +274,9 @@ def ranked_scores(
     group: DeputyGroup | None = None,
     grade: str | None = None,
 ) -> QuerySet[DeputyScore]:
-    """A congress-year's scores, highest first, ranked among those the filters keep (ties share
-    a rank: 1, 2, 2, 4)."""
+    """A congress-year's scores, highest first (then by name), the filters applied. Ranks come
+    from `rank_rows` (a page) or `with_ranks` (all, streaming): a window function over 10,000
+    rows cost ten times the page itself (docs/performance.md, "Deputy scores")."""
     qs = DeputyScore.objects.filter(deputyship__congress=congress, year=year)
     if delegation is not None:
         qs = qs.filter(deputyship__delegation=delegation)
@@ -283,11 +284,34 @@ def ranked_scores(
         qs = qs.filter(deputyship__group_memberships__group=group)
     if grade:
         qs = qs.filter(grade=grade)
-    return (
-        qs.select_related("deputyship__person", "deputyship__delegation")
-        .annotate(rank=Window(Rank(), order_by=F("total").desc()))
-        .order_by("-total", "deputyship__person__name", "deputyship_id")
+    return qs.select_related("deputyship__person", "deputyship__delegation").order_by(
+        "-total", "deputyship__person__name", "deputyship_id"
     )
+
+
+def rank_rows(rows: list[DeputyScore], qs: QuerySet[DeputyScore]) -> list[DeputyScore]:
+    """Each row's rank among everything `qs` holds — ties share it (1, 2, 2, 4) — in ONE query:
+    1 + how many totals are higher, counted for each distinct total on the page."""
+    totals = sorted({r.total for r in rows})
+    if not totals:
+        return rows
+    counts = qs.order_by().aggregate(
+        **{f"t{i}": Count("pk", filter=Q(total__gt=t)) for i, t in enumerate(totals)}
+    )
+    above = {t: counts[f"t{i}"] for i, t in enumerate(totals)}
+    for row in rows:
+        row.rank = above[row.total] + 1  # type: ignore[attr-defined]
+    return rows
+
+
+def with_ranks(rows: Iterable[DeputyScore]) -> Iterator[DeputyScore]:
+    """Ranks of rows read in `ranked_scores` order from the first (the Excel export)."""
+    rank, previous = 0, None
+    for position, row in enumerate(rows, start=1):
+        if row.total != previous:
+            rank, previous = position, row.total
+        row.rank = rank  # type: ignore[attr-defined]
+        yield row
 
 
 def grade_counts(congress: Congress, year: int) -> dict[str, int]:

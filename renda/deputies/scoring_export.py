@@ -19,6 +19,7 @@ from renda.orgs.models import Congress
 
 from .choices import DeputyshipStatus, DutyKind
 from .models import DeputyScore, YearScoring
+from .queries_scoring import with_ranks
 from .scoring_rules import ALL_KINDS, grade_label
 
 SPOOL_BYTES = 2 * 1024 * 1024
@@ -66,7 +67,7 @@ def write_workbook(
         )
     )
     statuses = dict(DeputyshipStatus.choices)
-    for s in scores.iterator(chunk_size=2000):
+    for s in with_ranks(scores.iterator(chunk_size=2000)):
         d = s.deputyship
         by_kind = s.by_kind or {}
         ws.append(

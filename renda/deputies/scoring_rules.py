@@ -295,37 +295,67 @@ def next_band(total: Decimal, bands: list[dict[str, Any]]) -> tuple[str, Decimal
     return str(better["grade"]), (_dec(better["min"]) - total).quantize(CENT)
 
 
-def compute(counts: Mapping[str, int], rules: Mapping[str, Any]) -> Score:
+@dataclass(frozen=True)
+class CompiledRules:
+    """A checked table with its numbers as Decimals, made once for a whole recomputation."""
+
+    base: Decimal
+    max_total: Decimal | None
+    kinds: tuple[tuple[str, Decimal, Decimal | None], ...]  # (kind, per record, cap)
+    bands: list[dict[str, Any]]
+
+
+def compile_rules(rules: Mapping[str, Any]) -> CompiledRules:
+    points, caps = rules["points"], rules["caps"]
+    return CompiledRules(
+        base=_dec(rules.get("base", 0)),
+        max_total=None if rules.get("max_total") is None else _dec(rules["max_total"]),
+        kinds=tuple(
+            (
+                kind,
+                _dec(points.get(kind, 0)),
+                None if caps.get(kind) is None else _dec(caps[kind]),
+            )
+            for kind in ALL_KINDS
+        ),
+        bands=list(rules["bands"]),
+    )
+
+
+ZERO = Decimal(0)
+
+
+def compute(counts: Mapping[str, int], rules: Mapping[str, Any] | CompiledRules) -> Score:
     """DEP-SCORE: a year's records (count per kind) under a checked table.
 
     Each kind counts points × records, held within its cap (a duty's points never above the
     cap; a deduction never takes more than its cap away). The total is the base plus every
     kind, never below zero (a deduction takes points away until none are left) nor above
     `max_total`; then the grade of the band it reaches."""
-    points, caps = rules["points"], rules["caps"]
-    total = _dec(rules.get("base", 0))
+    table = rules if isinstance(rules, CompiledRules) else compile_rules(rules)
+    total = table.base
     by_kind: dict[str, KindScore] = {}
-    for kind in ALL_KINDS:
+    for kind, per, cap in table.kinds:
         count = int(counts.get(kind, 0) or 0)
-        per = _dec(points.get(kind, 0))
+        if not count:
+            if per:
+                by_kind[kind] = KindScore(kind, 0, ZERO.quantize(CENT), False)
+            continue
         raw = per * count
-        cap = caps.get(kind)
         capped = False
         if cap is not None:
-            cap = _dec(cap)
             if raw > cap:
                 raw, capped = cap, True
             elif raw < -cap:
                 raw, capped = -cap, True
         if not raw:
-            raw = Decimal(0)  # never "-0" for a deduction with no record
-        if count or per:
-            by_kind[kind] = KindScore(kind, count, raw.quantize(CENT), capped)
+            raw = ZERO  # never "-0"
+        by_kind[kind] = KindScore(kind, count, raw.quantize(CENT), capped)
         total += raw
-    if rules.get("max_total") is not None:
-        total = min(total, _dec(rules["max_total"]))
-    total = min(max(total, Decimal(0)), STORE_MAX).quantize(CENT, rounding=ROUND_HALF_UP)
-    return Score(total=total, grade=grade_for(total, rules["bands"]), by_kind=by_kind)
+    if table.max_total is not None:
+        total = min(total, table.max_total)
+    total = min(max(total, ZERO), STORE_MAX).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Score(total=total, grade=grade_for(total, table.bands), by_kind=by_kind)
 
 
 def stored_by_kind(score: Score) -> dict[str, dict[str, Any]]:

@@ -34,6 +34,7 @@ from .queries_scoring import (
     grade_counts,
     last_scoring,
     pending_recomputes,
+    rank_rows,
     ranked_scores,
     rule_tables,
     score_view,
@@ -71,6 +72,7 @@ def _chart_data(view: ScoreView, years: list[dict[str, Any]]) -> dict[str, Any]:
             for b in view.table.rules["bands"]
             if b["min"] is not None
         ],
+        "max": view.table.rules.get("max_total"),
         "labels": {"points": _("Points"), "total": _("Total")},
     }
 
@@ -202,7 +204,13 @@ def scores_list(request: HttpRequest) -> HttpResponse:
         return render(request, "deputies/scoring/scores.html", {"error": err.detail}, status=422)
     ensure_rule_table(f.congress, by=request.user)
     qs = ranked_scores(f.congress, f.year, delegation=f.delegation, group=f.group, grade=f.grade)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    grades = grade_counts(f.congress, f.year)
+    paginator = Paginator(qs.defer("by_kind"), PAGE_SIZE)
+    if f.delegation is None and f.group is None:
+        # The grade counts already say how many rows there are: no second scan to count them.
+        paginator.count = grades.get(f.grade, 0) if f.grade else sum(grades.values())
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = rank_rows(list(page.object_list), qs)
     today = timezone.localdate()
     years = sorted(
         {*range(today.year, today.year - YEARS_SHOWN, -1), *scored_years(f.congress)},
@@ -219,9 +227,7 @@ def scores_list(request: HttpRequest) -> HttpResponse:
             "delegations": Delegation.objects.filter(congress=f.congress).order_by("name"),
             "groups": DeputyGroup.objects.filter(congress=f.congress).order_by("name"),
             "grades": ScoreGrade.choices,
-            "grade_counts": [
-                (grade_label(g), n) for g, n in grade_counts(f.congress, f.year).items()
-            ],
+            "grade_counts": [(grade_label(g), n) for g, n in grades.items()],
             "last": last_scoring(f.congress, f.year),
             "pending": pending_recomputes(f.congress, f.year),
             "page_query": f.query(),
@@ -314,7 +320,9 @@ def score_rules(request: HttpRequest) -> HttpResponse:
                     recompute_years=form.cleaned_data["recompute_years"],
                 )
             except InvalidInput as err:
-                form.add_error(form.field_of(err.detail), err.detail)
+                field = form.field_of(err.detail)
+                # On the field itself the message needs no "points.leave:" in front.
+                form.add_error(field, err.detail.split(": ", 1)[-1] if field else err.detail)
             except DomainError as err:
                 form.add_error(None, err.detail)
             else:

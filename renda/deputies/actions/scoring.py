@@ -28,7 +28,7 @@ from renda.orgs.models import Congress
 from ..choices import DeputyshipStatus
 from ..models import DeputyScore, Deputyship, DutyRecord, ScoreRuleTable, YearScoring
 from ..permissions import can_manage_scores
-from ..scoring_rules import clean_rules, compute, default_rules, stored_by_kind
+from ..scoring_rules import clean_rules, compile_rules, compute, default_rules, stored_by_kind
 
 YEAR_MIN = 1990
 NAME_MAX = 100
@@ -233,7 +233,8 @@ def recompute_scores(congress: Congress, year: int, *, by: Any) -> YearScoring:
     year = clean_year(year)
     Congress.objects.select_for_update().filter(pk=congress.pk).first()  # one run at a time
     table = ensure_rule_table(congress, by=by)
-    rules = clean_rules(table.rules)  # a table edited outside the actions is refused, not used
+    # A table edited outside the actions is refused, not used.
+    rules = compile_rules(clean_rules(table.rules))
     counts = year_counts(congress.pk, year)
     ids = set(deputyships_in_year(congress.pk, year).values_list("pk", flat=True))
     ids.update(counts)  # a record in the year proves the deputyship served in it

@@ -351,3 +351,20 @@ def test_the_real_worker_computes_a_queued_recompute(world, settings):
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert YearScoring.objects.get().deputies == 3
     assert scores()["deputy"].total == 5
+
+
+def test_the_nightly_command_recomputes_as_the_platform(world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    add_records(deputyship_of(world, "deputy"), "motion", 1, year=YEAR)
+    out = StringIO()
+    call_command("recompute_scores", stdout=out)
+    assert "330300" in out.getvalue() and "3 deputies" in out.getvalue()
+    scoring = YearScoring.objects.get()
+    assert scoring.computed_by is None and scores()["deputy"].total == 5
+    with pytest.raises(CommandError):
+        call_command("recompute_scores", "--year", str(YEAR + 1))
+    with pytest.raises(CommandError):
+        call_command("recompute_scores", "--congress", "999999")

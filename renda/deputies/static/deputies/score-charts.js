@@ -33,7 +33,9 @@
       tooltip: { trigger: "axis" },
       grid: { left: 8, right: 24, top: 24, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: d.years.names, boundaryGap: d.years.names.length < 2 },
-      yAxis: { type: "value", min: 0 },
+      // Up to the table's highest total, so every band's line is in sight.
+      yAxis: { type: "value", min: 0,
+               max: d.max ? Math.max(d.max, Math.max.apply(null, d.years.totals)) : null },
       series: [{
         name: d.labels.total, type: "line", data: d.years.totals, symbolSize: 8,
         label: { show: true, position: "top" },
