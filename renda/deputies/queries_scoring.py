@@ -13,7 +13,6 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
-from django_tasks_db.models import DBTaskResult
 
 from renda.accounts.permissions import office_congress_ids
 from renda.orgs.models import Congress
@@ -37,7 +36,7 @@ from .scoring_rules import (
     grade_label,
     next_band,
 )
-from .tasks_scoring import TASK_PATH
+from .tasks_scoring import pending_recomputes  # noqa: F401 (read with the others)
 
 # What the portrait says for a rewarded kind with no record in the year (what is still missing).
 MISSING_TEXT = {
@@ -352,15 +351,3 @@ def scored_years(congress: Congress) -> list[int]:
         set(YearScoring.objects.filter(congress=congress).values_list("year", flat=True)),
         reverse=True,
     )
-
-
-def pending_recomputes(congress: Congress, year: int | None = None) -> list[DBTaskResult]:
-    """Recomputations of this congress waiting in the background queue or running now."""
-    qs = DBTaskResult.objects.filter(
-        task_path=TASK_PATH,
-        status__in=["READY", "RUNNING"],
-        args_kwargs__kwargs__congress_id=congress.pk,
-    )
-    if year is not None:
-        qs = qs.filter(args_kwargs__kwargs__year=year)
-    return list(qs.order_by("enqueued_at")[:20])

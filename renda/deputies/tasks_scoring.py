@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from renda.accounts.models import User
 from renda.orgs.models import Congress
@@ -30,3 +31,15 @@ def recompute_scores_task(*, congress_id: int, year: int, by_id: int | None) -> 
     # The action re-checks that `by` may still recompute this congress (a withdrawn role fails).
     scoring = recompute_scores(congress, year, by=by)
     return {"scoring": scoring.pk, "deputies": scoring.deputies}
+
+
+def pending_recomputes(congress: Congress, year: int | None = None) -> list[DBTaskResult]:
+    """Recomputations of this congress waiting in the background queue or running now."""
+    qs = DBTaskResult.objects.filter(
+        task_path=TASK_PATH,
+        status__in=["READY", "RUNNING"],
+        args_kwargs__kwargs__congress_id=congress.pk,
+    )
+    if year is not None:
+        qs = qs.filter(args_kwargs__kwargs__year=year)
+    return list(qs.order_by("enqueued_at")[:20])

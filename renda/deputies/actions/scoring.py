@@ -193,8 +193,11 @@ def request_recompute(congress: Congress, year: Any, *, by: Any) -> RecomputeOut
     year = clean_year(year)
     if deputyships_in_year(congress.pk, year).count() <= inline_max():
         return RecomputeOutcome(year, recompute_scores(congress, year, by=by), queued=False)
-    from ..tasks_scoring import recompute_scores_task
+    from ..tasks_scoring import pending_recomputes, recompute_scores_task
 
+    if any(p.status == "READY" for p in pending_recomputes(congress, year)):
+        # Asked twice (two offices, a double click): the one waiting will read the same rows.
+        return RecomputeOutcome(year, None, queued=True)
     by_id = getattr(by, "pk", None)
     transaction.on_commit(
         lambda: recompute_scores_task.enqueue(congress_id=congress.pk, year=year, by_id=by_id),

@@ -368,3 +368,35 @@ def test_the_nightly_command_recomputes_as_the_platform(world):
         call_command("recompute_scores", "--year", str(YEAR + 1))
     with pytest.raises(CommandError):
         call_command("recompute_scores", "--congress", "999999")
+
+
+def test_asking_twice_while_one_waits_queues_once(world, big, django_capture_on_commit_callbacks):
+    """Two offices (or a double click) asking for the same congress-year while one recompute
+    still waits in the queue: one task, and both are told it is being computed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = request_recompute(world.city, YEAR, by=world["affairs"])
+    with django_capture_on_commit_callbacks(execute=True):
+        second = request_recompute(world.city, YEAR, by=world["admin"])
+    assert first.queued and second.queued
+    assert DBTaskResult.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        request_recompute(world.city, LAST, by=world["affairs"])  # another year: its own task
+    assert DBTaskResult.objects.count() == 2
+    DBTaskResult.objects.update(status="RUNNING")  # already reading: a new request queues again
+    with django_capture_on_commit_callbacks(execute=True):
+        request_recompute(world.city, YEAR, by=world["affairs"])
+    assert DBTaskResult.objects.count() == 3
+
+
+def test_published_score_is_the_stored_total_and_grade_only(world):
+    """DEP-PUBLIC: performance is published — the stored total and grade of a year; nothing
+    for a year not computed (a live provisional score is never published)."""
+    from renda.deputies.queries_scoring import published_score
+
+    deputy = deputyship_of(world, "deputy")
+    add_records(deputy, "session", 1, year=YEAR)
+    assert published_score(deputy, YEAR) is None
+    recompute_scores(world.city, YEAR, by=world["affairs"])
+    published = published_score(deputy, YEAR)
+    assert (published.total, published.grade) == (20, "poor")
+    assert published.get_deferred_fields() >= {"by_kind"}
