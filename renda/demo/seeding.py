@@ -38,6 +38,7 @@ from .dataset import (
     demo_phone,
     deputy_names,
 )
+from .deputies_scoring import seed_deputies_scoring
 from .suggestion_seeding import seed_suggestions
 
 
@@ -291,6 +292,11 @@ def _seed_demo(password: str) -> Counter[str]:
             congresses=congresses,
             units=units,
             staff=_unit_staff_by_unit(),
+        )
+    )
+    seeder.created.update(
+        seed_deputies_scoring(
+            today=timezone.localdate(), congresses=congresses, city_code=CITY.division_code
         )
     )
 

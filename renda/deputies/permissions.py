@@ -94,3 +94,36 @@ def get_managed_deputyship(user: Any, pk: Any) -> Deputyship:
     if deputyship is None:
         raise Http404
     return deputyship
+
+
+# --- scoring (DEP-SCORE) -----------------------------------------------------------------------
+def can_manage_scores(user: Any, congress: Any) -> bool:
+    """The rule table, recomputing and the ranked list: the congress's office and admins."""
+    return is_office_of(user, congress)
+
+
+def can_see_score(user: Any, deputyship: Deputyship) -> bool:
+    """A deputy's points by kind (the portrait, the score API): the deputy themself, their
+    congress's office, admins. The total and grade alone are published (DEP-PUBLIC)."""
+    return is_own(user, deputyship) or is_office_of(user, deputyship.congress_id)
+
+
+def get_scored_deputyship(user: Any, pk: Any) -> Deputyship:
+    """A deputyship whose score the user may see, or 404 (missing and forbidden alike)."""
+    pk = valid_pk(pk)
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    deputyship = (
+        Deputyship.objects.select_related("person", "congress", "term", "delegation")
+        .filter(pk=pk)
+        .first()
+    )
+    if deputyship is None or not can_see_score(user, deputyship):
+        raise Http404
+    return deputyship
+
+
+def can_manage_any_scores(user: Any) -> bool:
+    """The scores pages at all: the deputy-affairs office of some congress, or an admin."""
+    offices = office_congress_ids(user)
+    return offices is None or bool(offices)

@@ -16,5 +16,8 @@ EVENT_LABELS = {
     "person.updated": pgettext_lazy("history", "Personal details changed"),
     # --- activities, check-in, leave, duty records
     # --- scoring
+    "score_table.created": pgettext_lazy("history", "Default score table set up"),
+    "score_table.changed": pgettext_lazy("history", "Score table changed"),
+    "scores.computed": pgettext_lazy("history", "Deputies' scores computed"),
     # --- public profile, citizens' messages, coverage, work plan
 }

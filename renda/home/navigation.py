@@ -71,6 +71,19 @@ def _can_write_suggestions(request: HttpRequest) -> bool:
     return can_write_suggestions(request.user)
 
 
+def _is_deputy(request: HttpRequest) -> bool:
+    from renda.accounts.choices import Role
+    from renda.accounts.permissions import has_role
+
+    return has_role(request.user, Role.DEPUTY)
+
+
+def _manages_deputy_scores(request: HttpRequest) -> bool:
+    from renda.deputies.permissions import can_manage_any_scores
+
+    return can_manage_any_scores(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -111,6 +124,7 @@ NAV: list[NavItem] = [
     NavItem("calendar", _("Legal calendar"), "calendar:overview", _can_view_calendar),
     NavItem("accounts", _("Accounts"), "accounts:user_list", _can_manage_accounts),
     NavItem("mine", _("My suggestions"), "suggestions:mine", _can_write_suggestions),
+    NavItem("my_score", _("My performance points"), "deputies:my_score", _is_deputy),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
     NavItem(
         "office_inbox",
@@ -119,6 +133,7 @@ NAV: list[NavItem] = [
         _can_use_office_inbox,
     ),
     NavItem("stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats),
+    NavItem("deputy_scores", _("Deputies' points"), "deputies:scores", _manages_deputy_scores),
     NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]

@@ -39,19 +39,28 @@ class Expect:
 ALL = ("home", "notifications")
 ORGS = ("home", "orgs", "notifications", "stats")
 CAL = ("home", "calendar", "notifications")
-DEPUTY = ("home", "mine", "notifications")
+DEPUTY = ("home", "mine", "my_score", "notifications")
 UNIT = ("home", "calendar", "notifications", "stats", "unit_queue")
 
 # What each person of the world fixture must see: panels in page order, header entries.
 EXPECT: dict[str, Expect] = {
     "admin": Expect(
         ("admin", "inbox"),
-        ("home", "orgs", "calendar", "accounts", "notifications", "office_inbox", "stats"),
+        (
+            "home",
+            "orgs",
+            "calendar",
+            "accounts",
+            "notifications",
+            "office_inbox",
+            "stats",
+            "deputy_scores",
+        ),
         unread=2,
     ),
     "affairs": Expect(
         ("affairs", "inbox"),
-        ("home", "orgs", "calendar", "notifications", "office_inbox", "stats"),
+        ("home", "orgs", "calendar", "notifications", "office_inbox", "stats", "deputy_scores"),
     ),
     "deputy": Expect(("deputy", "inbox"), DEPUTY, unread=3),
     "deputy2": Expect(("deputy", "inbox"), DEPUTY),
