@@ -15,6 +15,21 @@ EVENT_LABELS = {
     "deputyship.publication_changed": pgettext_lazy("history", "Published fields changed"),
     "person.updated": pgettext_lazy("history", "Personal details changed"),
     # --- activities, check-in, leave, duty records
+    "activity.created": pgettext_lazy("history", "Activity organised"),
+    "activity.updated": pgettext_lazy("history", "Activity changed"),
+    "activity.invited": pgettext_lazy("history", "Deputies invited"),
+    "activity.uninvited": pgettext_lazy("history", "Invitation withdrawn"),
+    "activity.cancelled": pgettext_lazy("history", "Activity cancelled"),
+    "activity.closed": pgettext_lazy("history", "Attendance closed and duties recorded"),
+    "attendance.checked_in": pgettext_lazy("history", "Checked in with the activity code"),
+    "attendance.marked_present": pgettext_lazy("history", "Marked present by the organiser"),
+    "attendance.struck": pgettext_lazy("history", "Check-in struck by the organiser"),
+    "leave.requested": pgettext_lazy("history", "Leave requested"),
+    "leave.approved": pgettext_lazy("history", "Leave approved"),
+    "leave.refused": pgettext_lazy("history", "Leave refused"),
+    "leave.withdrawn": pgettext_lazy("history", "Leave request withdrawn"),
+    "duty.recorded": pgettext_lazy("history", "Duty recorded by hand"),
+    "duty.removed": pgettext_lazy("history", "Duty record removed"),
     # --- scoring
     # --- public profile, citizens' messages, coverage, work plan
 }
