@@ -123,10 +123,19 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, congress: Any, with_none: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["delegation"].queryset = Delegation.objects.filter(congress=congress)
-        self.fields["group"].queryset = DeputyGroup.objects.filter(congress=congress)
-        if not with_none:
-            self.fields["invite"].choices = INVITE_CHOICES[:-1]
+        delegations = Delegation.objects.filter(congress=congress)
+        groups = DeputyGroup.objects.filter(congress=congress)
+        self.fields["delegation"].queryset = delegations
+        self.fields["group"].queryset = groups
+        # Offer only what the congress has (a registry without delegations shows no empty list).
+        hidden = set() if with_none else {"none"}
+        if not delegations.exists():
+            hidden.add("delegation")
+            del self.fields["delegation"]
+        if not groups.exists():
+            hidden.add("group")
+            del self.fields["group"]
+        self.fields["invite"].choices = [c for c in INVITE_CHOICES if c[0] not in hidden]
         # The picked ids come from the search; the action checks them against the congress.
         picked = self.data.getlist("deputies") if hasattr(self.data, "getlist") else []
         self.fields["deputies"].choices = [(v, v) for v in picked if v.isdigit() and len(v) < 19]

@@ -41,6 +41,7 @@ from .permissions_activities import (
     can_manage_activity,
     can_organise_activities,
     can_record_duties,
+    can_use_duty_records_office,
     get_activity_by_code,
     get_activity_for_user,
     get_leave_request_for_user,
@@ -139,6 +140,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "to_close": list(to_close),
             "page": Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page")),
             "now": now,
+            "perms_duties": can_use_duty_records_office(user),
         },
     )
 
@@ -174,9 +176,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "invite_form": invite_form,
             "congress": congress,
-            "picked": search_deputies(congress.pk, "")
-            if not invite_form.is_bound
-            else _picked(congress, invite_form),
+            "picked_options": picker_options(congress.pk, invite_form.picked_ids()),
         },
     )
 
@@ -185,12 +185,12 @@ def _is_invite_error(exc: DomainError) -> bool:
     return str(exc.detail).split(":", 1)[0] in ("deputies", "groups", "delegations")
 
 
-def _picked(congress: Congress, invite_form: InviteForm) -> list[Any]:
+def picker_options(congress_pk: int, ticked: list[str]) -> list[tuple[Any, bool]]:
     """The picker's first options, the ticked ones first (so a refused form keeps them)."""
-    ids = [int(v) for v in invite_form.picked_ids()]
-    ticked = list(active_deputies_of(congress.pk).filter(pk__in=ids))
-    rest = [d for d in search_deputies(congress.pk, "") if d.pk not in set(ids)]
-    return ticked + rest
+    ids = {int(v) for v in ticked if v.isdigit() and len(v) < 19}
+    chosen = list(active_deputies_of(congress_pk).filter(pk__in=ids)) if ids else []
+    rest = [d for d in search_deputies(congress_pk, "") if d.pk not in ids]
+    return [(d, True) for d in chosen] + [(d, False) for d in rest]
 
 
 @login_required
@@ -246,9 +246,7 @@ def activity_invite(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "invite_form": form,
             "congress": activity.congress,
-            "picked": _picked(activity.congress, form)
-            if form.is_bound
-            else search_deputies(activity.congress_id, ""),
+            "picked_options": picker_options(activity.congress_id, form.picked_ids()),
         },
     )
 
@@ -391,7 +389,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             checkin_url=url,
             qr=qr_svg(url, title=_("Activity code: %(title)s") % {"title": activity.title}),
             history=history_of(activity),
-            search=search_deputies(activity.congress_id, "")[:10],
+            search_options=[(d, False) for d in search_deputies(activity.congress_id, "")[:10]],
         )
     return render(request, "deputies/activities/detail.html", context)
 
@@ -458,17 +456,13 @@ def checkin(request: HttpRequest, code: str) -> HttpResponse:
     activity = get_activity_by_code(request.user, code)
     if request.method == "POST":
         try:
-            row = actions.check_in(activity, code=code, by=request.user)
+            actions.check_in(activity, code=code, by=request.user)
         except DomainError as exc:
             if exc.code == "already_checked_in":
                 messages.info(request, exc.detail)
             else:
                 messages.error(request, exc.detail)
-        else:
-            messages.success(
-                request,
-                _("Checked in at %(when)s.") % {"when": actions.local(row.checked_in_at)},
-            )
+        # Success needs no message: the page itself then says "Checked in at …" in large type.
         return redirect("deputies:checkin", code=code)
     return render(
         request,

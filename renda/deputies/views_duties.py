@@ -42,10 +42,9 @@ from .queries_activities import (
     my_duty_years,
     my_leave_requests,
     office_duty_records,
-    search_deputies,
     upcoming_for_deputy,
 )
-from .views_activities import attach_error, chosen_congress
+from .views_activities import attach_error, chosen_congress, picker_options
 
 PAGE_SIZE = 50
 
@@ -185,19 +184,13 @@ def office_duty_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Duty recorded; the deputy is told."))
                 return redirect("deputies:office_duty_list")
     ticked = form.data.get("deputy", "") if form.is_bound else ""
-    chosen = (
-        list(active_deputies_of(congress.pk).filter(pk=ticked))
-        if ticked.isdigit() and len(ticked) < 19
-        else []
-    )
-    rest = [d for d in search_deputies(congress.pk, "") if d.pk not in {c.pk for c in chosen}]
     return render(
         request,
         "deputies/duties/office_new.html",
         {
             "form": form,
             "congress": congress,
-            "options": [(d, True) for d in chosen] + [(d, False) for d in rest],
+            "options": picker_options(congress.pk, [ticked]),
             "manual_kinds": MANUAL_KINDS,
         },
     )

@@ -67,6 +67,18 @@ def _can_write_suggestions(request: HttpRequest) -> bool:
     return can_write_suggestions(request.user)
 
 
+def _can_organise_activities(request: HttpRequest) -> bool:
+    from renda.deputies.permissions_activities import can_organise_activities
+
+    return can_organise_activities(request.user)
+
+
+def _is_deputy(request: HttpRequest) -> bool:
+    from renda.deputies.permissions_activities import is_deputy
+
+    return is_deputy(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -107,6 +119,7 @@ NAV: list[NavItem] = [
     NavItem("calendar", _("Legal calendar"), "calendar:overview", _can_view_calendar),
     NavItem("accounts", _("Accounts"), "accounts:user_list", _can_manage_accounts),
     NavItem("mine", _("My suggestions"), "suggestions:mine", _can_write_suggestions),
+    NavItem("my_duties", _("My duties"), "deputies:my_duties", _is_deputy),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
     NavItem(
         "office_inbox",
@@ -115,6 +128,7 @@ NAV: list[NavItem] = [
         _can_use_office_inbox,
     ),
     NavItem("stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats),
+    NavItem("activities", _("Activities"), "deputies:activity_list", _can_organise_activities),
     NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]

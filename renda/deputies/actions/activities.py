@@ -425,11 +425,18 @@ def invite(activity: Activity, invitees: Invitees, *, by: Any) -> list[int]:
 
 @transaction.atomic
 def remove_invitee(activity: Activity, deputyship_id: int, *, by: Any) -> None:
-    """Withdraw an invitation (a deputy picked by mistake). Not once they checked in; a live
-    leave request of theirs is withdrawn with it."""
+    """Withdraw an invitation (a deputy picked by mistake), before the activity starts: after
+    it, an absence must not be made to vanish. A live leave request of theirs is withdrawn with
+    it."""
     activity = _lock(activity)
     require(can_manage_activity(by, activity))
     require_planned(activity)
+    if timezone.now() >= activity.starts_at:
+        raise DomainError(
+            _("Invitations can be withdrawn only before the activity starts (%(when)s).")
+            % {"when": local(activity.starts_at)},
+            code="started",
+        )
     row = Attendance.objects.filter(
         activity=activity, deputyship_id=deputyship_id, invited=True
     ).first()

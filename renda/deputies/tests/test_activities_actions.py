@@ -283,6 +283,15 @@ def test_remove_an_invitee_withdraws_their_leave_request(world):
         remove_invitee(a, deputyship_of(world, "deputy2").pk, by=world["affairs"])
 
 
+def test_an_invitation_is_not_withdrawn_once_the_activity_started(world):
+    """Otherwise an organiser could make an absence without leave vanish."""
+    a = running(world)
+    with pytest.raises(DomainError) as err:
+        remove_invitee(a, deputyship_of(world, "sc_member").pk, by=world["affairs"])
+    assert err.value.code == "started"
+    assert "sc_member" in outcomes(a)
+
+
 # --- check-in -------------------------------------------------------------------------------
 def test_deputy_checks_in_with_the_code_within_the_window(world):
     a = running(world)
