@@ -38,6 +38,7 @@ from .dataset import (
     demo_phone,
     deputy_names,
 )
+from .deputies_activities import seed_activities
 from .suggestion_seeding import seed_suggestions
 
 
@@ -293,6 +294,8 @@ def _seed_demo(password: str) -> Counter[str]:
             staff=_unit_staff_by_unit(),
         )
     )
+
+    seeder.created.update(seed_activities(today=timezone.localdate(), users=everyone, city=city))
 
     if seeder.created:
         record_event(city, "demo.seeded", by=None, data=dict(sorted(seeder.created.items())))
