@@ -114,14 +114,19 @@ def my_leave_requests(user: Any) -> QuerySet[LeaveRequest]:
 
 
 def attendance_board(activity: Activity) -> list[Attendance]:
-    """Every row of an activity (invited or checked in) with the deputy and the live leave
-    request's state, by name."""
-    return list(
+    """Every row of an activity (invited or checked in) with the deputy, the live leave
+    request's state, and `by_hand`: the organiser marked it before closing (present, or a
+    check-in struck)."""
+    rows = list(
         Attendance.objects.filter(activity=activity)
         .annotate(leave_state=_leave_state_of())
-        .select_related("deputyship__person", "deputyship__congress", "confirmed_by")
+        .select_related("deputyship__person", "deputyship__congress")
         .order_by("deputyship__person__name", "id")
     )
+    closed = activity.closed_at
+    for row in rows:
+        row.by_hand = row.confirmed_at is not None and (closed is None or row.confirmed_at < closed)
+    return rows
 
 
 def board_sections(rows: list[Attendance]) -> dict[str, list[Attendance]]:

@@ -148,6 +148,10 @@ def test_organiser_marks_present_closes_and_sees_outcomes(page, desktop, watch, 
 
     assert desktop.locator("[data-section=attended] [data-testid=board-row]").count() == 2
     assert desktop.locator("[data-section=absent] [data-testid=board-row]").count() == 1
+    # Marked by hand stays visible after the close; a deputy's own check-in is not "by hand".
+    d1 = Deputyship.objects.get(person__user=world["deputy"]).pk
+    assert desktop.locator(f"[data-deputy='{d2}'] [data-testid=by-hand]").count() == 1
+    assert desktop.locator(f"[data-deputy='{d1}'] [data-testid=by-hand]").count() == 0
     assert desktop.locator(".alert-success").is_visible()
     outcomes = dict(
         Attendance.objects.filter(activity=activity).values_list(

@@ -825,8 +825,8 @@ def close_activity(activity: Activity, *, by: Any) -> dict[str, int]:
         outcome=AttendanceOutcome.ABSENT
     )
     rows.filter(Q(outcome=AttendanceOutcome.PENDING)).delete()  # uninvited, never checked in
-    rows.update(confirmed_at=now)
-    rows.filter(confirmed_by__isnull=True).update(confirmed_by=by)
+    # Hand marks keep who made them and when; every other row is confirmed by the close.
+    rows.filter(confirmed_at__isnull=True).update(confirmed_at=now, confirmed_by=by)
     activity.state = ActivityState.CLOSED
     activity.closed_at = now
     activity.save(update_fields=["state", "closed_at"])
