@@ -289,6 +289,9 @@ def activity_mark(request: HttpRequest, pk: int) -> HttpResponse:
     except Http404:
         messages.error(request, _("Choose a deputy."))
         return _to_detail(activity, "board")
+    if request.POST.get("present") not in ("0", "1"):
+        messages.error(request, _("Say whether the deputy was present."))
+        return _to_detail(activity, "board")
     present = request.POST.get("present") == "1"
     try:
         actions.mark_attendance(activity, deputyship_pk, present=present, by=request.user)

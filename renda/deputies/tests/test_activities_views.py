@@ -346,14 +346,19 @@ def test_the_organiser_closes_and_sees_the_outcomes(signed_in, world):
     assert DutyRecord.objects.filter(activity=a).count() == 3
 
 
-def test_mark_with_a_junk_deputy_is_a_message_not_a_crash(signed_in, world):
+def test_mark_with_a_junk_deputy_or_answer_is_a_message_not_a_crash(signed_in, world):
     a = running(world)
+    check_in(a, code=a.code, by=world["deputy"])
     c = signed_in("affairs")
     for junk in ("", "abc", "99999999999999999999999", "0"):
         response = c.post(
             f"/deputies/activities/{a.pk}/attendance/", {"deputy": junk, "present": "1"}
         )
         assert response.status_code == 302
+    d = deputyship_of(world, "deputy").pk
+    for answer in ("", "yes", "2"):
+        c.post(f"/deputies/activities/{a.pk}/attendance/", {"deputy": d, "present": answer})
+    assert Attendance.objects.get(activity=a, deputyship_id=d).checked_in_at is not None
 
 
 def test_leave_through_the_pages(signed_in, world):
@@ -441,3 +446,35 @@ def test_the_list_shows_activities_to_close_and_upcoming_ones(signed_in, world):
     closed = signed_in("affairs").get("/deputies/activities/?show=closed").status_code
     assert closed == 200
     assert signed_in("affairs").get("/deputies/activities/?show=junk&page=abc").status_code == 200
+
+
+@pytest.mark.parametrize("username", WORLD_USERS)
+def test_form_posts_matrix(signed_in, world, username):
+    """The remaining writes through the pages: only those allowed change anything."""
+    a = organised(world)
+    leave = request_leave(a, reason="出差", by=world["deputy2"])
+    c = signed_in(username)
+    c.post(f"/deputies/activities/{a.pk}/edit/", _form(a.starts_at, title="被改过的标题"))
+    assert (Activity.objects.get(pk=a.pk).title == "被改过的标题") == (username in OFFICE)
+    c.post(f"/deputies/leave-requests/{leave.pk}/decide/", {"decision": "refuse"})
+    assert (LeaveRequest.objects.get(pk=leave.pk).state == "refused") == (username in OFFICE)
+    fresh = organised(world, title="另一项视察")
+    c.post(f"/deputies/activities/{fresh.pk}/leave/", {"reason": "家中有事"})
+    asked = LeaveRequest.objects.filter(
+        activity=fresh, deputyship__person__user=world[username], reason="家中有事"
+    ).exists()
+    assert asked == (username in CITY_DEPUTIES)
+    b = organised(world, invite=())
+    c.post(f"/deputies/activities/{b.pk}/invite/", {"invite": "all"})
+    assert (Attendance.objects.filter(activity=b).count() == 3) == (username in OFFICE)
+    c.post(
+        "/deputies/duty-records/new/",
+        {
+            "congress": world.city.pk,
+            "deputy": deputyship_of(world, "deputy").pk,
+            "kind": "training",
+            "occurred_on": str(timezone.localdate()),
+            "title": "培训",
+        },
+    )
+    assert DutyRecord.objects.filter(source="manual").exists() == (username in OFFICE)
