@@ -18,6 +18,7 @@ from ninja.parser import Parser
 from renda.accounts.api import router as accounts_router
 from renda.accounts.auth import BearerTokenAuth, SessionAuth
 from renda.calendar.api import router as calendar_router
+from renda.deputies.api_activities import duty_records_router
 from renda.deputies.api_activities import router as activities_router
 from renda.deputies.api_public import router as deputies_public_router
 from renda.deputies.api_registry import router as deputies_registry_router
@@ -166,3 +167,4 @@ api.add_router("/deputies", deputies_registry_router, tags=["deputies"])
 api.add_router("/deputies", deputies_scoring_router, tags=["deputies"])
 api.add_router("/deputies", deputies_public_router, tags=["deputies"])
 api.add_router("/activities", activities_router, tags=["deputies"])
+api.add_router("/duty-records", duty_records_router, tags=["deputies"])

@@ -38,6 +38,7 @@ from .dataset import (
     demo_phone,
     deputy_names,
 )
+from .deputies_activities import seed_activities
 from .deputies_scoring import seed_deputies_scoring
 from .suggestion_seeding import seed_suggestions
 
@@ -294,6 +295,8 @@ def _seed_demo(password: str) -> Counter[str]:
             staff=_unit_staff_by_unit(),
         )
     )
+    # Activities first: their closed attendance makes duty records the scores count.
+    seeder.created.update(seed_activities(today=timezone.localdate(), users=everyone, city=city))
     seeder.created.update(
         seed_deputies_scoring(
             today=timezone.localdate(), congresses=congresses, city_code=CITY.division_code

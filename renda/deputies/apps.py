@@ -12,3 +12,5 @@ class DeputiesConfig(AppConfig):
         from .verbs import EVENT_LABELS
 
         register_verbs(EVENT_LABELS)
+
+        from . import home_panels_activities  # noqa: F401 - registers the home-page panels

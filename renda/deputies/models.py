@@ -356,6 +356,8 @@ class DutyRecord(models.Model):
     occurred_on = models.DateField(_("date"))
     year = models.PositiveSmallIntegerField(_("year"))  # occurred_on.year, for the year's index
     title = models.CharField(_("title"), max_length=200)
+    # The office's note on a record it entered by hand (what, where, with whom).
+    note = models.CharField(_("note"), max_length=500, blank=True)
     source = models.CharField(max_length=10, choices=DutySource.choices)
     source_ref = models.CharField(max_length=40, blank=True)
     activity = models.ForeignKey(

@@ -71,17 +71,22 @@ def _can_write_suggestions(request: HttpRequest) -> bool:
     return can_write_suggestions(request.user)
 
 
-def _is_deputy(request: HttpRequest) -> bool:
-    from renda.accounts.choices import Role
-    from renda.accounts.permissions import has_role
-
-    return has_role(request.user, Role.DEPUTY)
-
-
 def _manages_deputy_scores(request: HttpRequest) -> bool:
     from renda.deputies.permissions import can_manage_any_scores
 
     return can_manage_any_scores(request.user)
+
+
+def _can_organise_activities(request: HttpRequest) -> bool:
+    from renda.deputies.permissions_activities import can_organise_activities
+
+    return can_organise_activities(request.user)
+
+
+def _is_deputy(request: HttpRequest) -> bool:
+    from renda.deputies.permissions_activities import is_deputy
+
+    return is_deputy(request.user)
 
 
 def _can_use_admin_site(request: HttpRequest) -> bool:
@@ -124,6 +129,7 @@ NAV: list[NavItem] = [
     NavItem("calendar", _("Legal calendar"), "calendar:overview", _can_view_calendar),
     NavItem("accounts", _("Accounts"), "accounts:user_list", _can_manage_accounts),
     NavItem("mine", _("My suggestions"), "suggestions:mine", _can_write_suggestions),
+    NavItem("my_duties", _("My duties"), "deputies:my_duties", _is_deputy),
     NavItem("my_score", _("My performance points"), "deputies:my_score", _is_deputy),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
     NavItem(
@@ -133,6 +139,7 @@ NAV: list[NavItem] = [
         _can_use_office_inbox,
     ),
     NavItem("stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats),
+    NavItem("activities", _("Activities"), "deputies:activity_list", _can_organise_activities),
     NavItem("deputy_scores", _("Deputies' points"), "deputies:scores", _manages_deputy_scores),
     NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),

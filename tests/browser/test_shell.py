@@ -39,7 +39,7 @@ class Expect:
 ALL = ("home", "notifications")
 ORGS = ("home", "orgs", "notifications", "stats")
 CAL = ("home", "calendar", "notifications")
-DEPUTY = ("home", "mine", "my_score", "notifications")
+DEPUTY = ("home", "mine", "my_duties", "my_score", "notifications")
 UNIT = ("home", "calendar", "notifications", "stats", "unit_queue")
 
 # What each person of the world fixture must see: panels in page order, header entries.
@@ -54,21 +54,33 @@ EXPECT: dict[str, Expect] = {
             "notifications",
             "office_inbox",
             "stats",
+            "activities",
             "deputy_scores",
         ),
         unread=2,
     ),
     "affairs": Expect(
-        ("affairs", "inbox"),
-        ("home", "orgs", "calendar", "notifications", "office_inbox", "stats", "deputy_scores"),
+        ("affairs", "organiser-activities", "inbox"),
+        (
+            "home",
+            "orgs",
+            "calendar",
+            "notifications",
+            "office_inbox",
+            "stats",
+            "activities",
+            "deputy_scores",
+        ),
     ),
-    "deputy": Expect(("deputy", "inbox"), DEPUTY, unread=3),
-    "deputy2": Expect(("deputy", "inbox"), DEPUTY),
+    "deputy": Expect(("deputy", "deputy-activities", "inbox"), DEPUTY, unread=3),
+    "deputy2": Expect(("deputy", "deputy-activities", "inbox"), DEPUTY),
     "edu_clerk": Expect(("unit", "inbox"), UNIT, unread=1),
     "edu_head": Expect(("unit", "inbox"), UNIT),
     "transport_clerk": Expect(("unit", "inbox"), UNIT),
-    "station": Expect(("station", "inbox"), ALL),
-    "sc_member": Expect(("deputy", "sc", "inbox"), DEPUTY, unread=12),
+    "station": Expect(
+        ("station", "organiser-activities", "inbox"), ("home", "notifications", "activities")
+    ),
+    "sc_member": Expect(("deputy", "sc", "deputy-activities", "inbox"), DEPUTY, unread=12),
     "committee": Expect(("supervision", "inbox"), ORGS),
     "supervisor": Expect(("overdue", "supervision", "inbox"), ORGS),
     "leader": Expect(("supervision", "inbox"), ORGS),

@@ -37,7 +37,7 @@ def test_the_deputy_logins_portrait_shows_what_is_missing(seeded):
     view = response.context["view"]
     assert not view.live
     missing = {m.kind for m in view.missing}
-    assert {"training", "report_back"} <= missing
+    assert "report_back" in missing  # (the activities demo gives this deputy a training)
     assert "session" not in missing
     assert view.next_grade is not None
     assert [y["year"] for y in response.context["year_rows"]] == [YEAR - 1, YEAR]

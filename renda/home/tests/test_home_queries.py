@@ -25,15 +25,21 @@ ADMIN_HOME_QUERIES = HOME_QUERIES + 3
 # how many in all (1).
 # The supervision panel ("Under my supervision": committee, leader, government supervision
 # office) adds the five latest key suggestions they supervise (1).
+# The deputy's activities panel ("My upcoming activities") adds the five soonest invitations
+# with their leave state (1) and, only when there are five or more, how many in all (1); the
+# organiser's panel ("Activities to close, leave to decide": the office, station staff) adds
+# the five oldest activities waiting (1) and, when there are five or more, their count (1).
+ACTIVITY_PANEL = 2
 ROLE_EXTRA_QUERIES = {
     "committee": 1,
     "leader": 1,
     "supervisor": 1,
-    "deputy": 2,
-    "deputy2": 2,
-    "sc_member": 2,
-    "affairs": 2,
-    "county_affairs": 2,
+    "deputy": 2 + ACTIVITY_PANEL,
+    "deputy2": 2 + ACTIVITY_PANEL,
+    "sc_member": 2 + ACTIVITY_PANEL,
+    "affairs": 2 + ACTIVITY_PANEL,
+    "county_affairs": 2 + ACTIVITY_PANEL,
+    "station": ACTIVITY_PANEL,
     "edu_clerk": 2,
     "edu_head": 2,
     "transport_clerk": 2,
@@ -108,3 +114,24 @@ def test_unread_count_is_counted_at_most_once_although_the_header_shows_it_twice
     assert len(counts) == count_queries
     assert response.content.count(b'data-testid="unread-count') == 2  # phone bell and nav entry
     assert f">{unread}<".encode() in response.content
+
+
+@pytest.mark.parametrize("username", ["deputy", "affairs"])
+def test_full_activity_panels_stay_within_the_budget(
+    signed_in, world, django_assert_max_num_queries, username
+):
+    """Six activities started and not closed, each with the deputy invited: both panels full."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from renda.deputies.tests.activity_builders import organised
+
+    for i in range(6):
+        organised(world, starts=timezone.now() - timedelta(minutes=5), title=f"活动{i}")
+    client = signed_in(username)
+    client.get("/")
+    with django_assert_max_num_queries(HOME_QUERIES + ROLE_EXTRA_QUERIES[username]):
+        response = client.get("/")
+    panel = "deputy-activities" if username == "deputy" else "organiser-activities"
+    assert f'data-panel="{panel}"'.encode() in response.content

@@ -11,16 +11,18 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 EXPECTED = {
-    "admin": ALL | {"orgs", "calendar", "accounts", "office_inbox", "stats", "deputy_scores"},
-    "affairs": ALL | {"orgs", "calendar", "office_inbox", "stats", "deputy_scores"},
-    "county_affairs": ALL | {"orgs", "calendar", "office_inbox", "stats", "deputy_scores"},
-    "deputy": ALL | {"mine", "my_score"},
-    "deputy2": ALL | {"mine", "my_score"},
+    "admin": ALL
+    | {"orgs", "calendar", "accounts", "office_inbox", "stats", "deputy_scores", "activities"},
+    "affairs": ALL | {"orgs", "calendar", "office_inbox", "stats", "deputy_scores", "activities"},
+    "county_affairs": ALL
+    | {"orgs", "calendar", "office_inbox", "stats", "deputy_scores", "activities"},
+    "deputy": ALL | {"mine", "my_score", "my_duties"},
+    "deputy2": ALL | {"mine", "my_score", "my_duties"},
     "edu_clerk": ALL | {"calendar", "unit_queue", "stats"},
     "edu_head": ALL | {"calendar", "unit_queue", "stats"},
     "transport_clerk": ALL | {"calendar", "unit_queue", "stats"},
-    "station": ALL,
-    "sc_member": ALL | {"mine", "my_score"},
+    "station": ALL | {"activities"},
+    "sc_member": ALL | {"mine", "my_score", "my_duties"},
     "committee": ALL | {"orgs", "stats"},
     "supervisor": ALL | {"orgs", "stats"},
     "leader": ALL | {"orgs", "stats"},
@@ -70,6 +72,7 @@ def test_staff_see_the_administration_entry(world):
         "notifications",
         "office_inbox",
         "stats",
+        "activities",
         "deputy_scores",
         "admin",
     ]
@@ -78,8 +81,8 @@ def test_staff_see_the_administration_entry(world):
 def test_admins_see_every_entry_but_the_staff_only_admin_site(world):
     keys = [link.key for link in navigation_for(_request(world["admin"]))]
     # An administrator acts for no handling unit, so has no unit queue, and is no deputy, so
-    # writes no suggestions and has no performance points.
-    hidden = ("admin", "unit_queue", "mine", "my_score")
+    # writes no suggestions, has no duty record and no performance points.
+    hidden = ("admin", "unit_queue", "mine", "my_duties", "my_score")
     assert keys == [item.key for item in NAV if item.key not in hidden]
 
 
@@ -112,5 +115,5 @@ def test_shell_context_costs_no_query_until_a_template_uses_it(world, django_ass
     assert isinstance(context["unread_count"], LazyUnreadCount)
     with django_assert_num_queries(2):  # the roles, then the unread COUNT
         keys = [link.key for link in context["nav_items"]]
-        assert keys == ["home", "mine", "my_score", "notifications"]
+        assert keys == ["home", "mine", "my_duties", "my_score", "notifications"]
         assert int(context["unread_count"]) == 0
