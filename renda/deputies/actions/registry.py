@@ -30,7 +30,7 @@ from ..models import (
     ExpertiseTag,
     Person,
 )
-from ..permissions import can_manage_deputies, is_own
+from ..permissions import can_manage_deputies, can_see_private, is_own
 
 PERSON_FIELDS = (
     "name",
@@ -635,3 +635,109 @@ def set_public_fields(deputyship: Deputyship, *, fields: list[str], by: Any) -> 
             deputyship, "deputyship.publication_changed", by=by, data={"from": old, "to": fields}
         )
     return deputyship
+
+
+@transaction.atomic
+def edit_deputy(
+    deputyship: Deputyship,
+    *,
+    person: PersonIn,
+    electoral_unit: str,
+    delegation: Delegation | None,
+    by: Any,
+) -> Deputyship:
+    """The office corrects a deputy's personal and seat details (the same checks as a
+    registration: GB 11643, birth month and gender agreeing with the ID-card number). Unlike a
+    roster row, a blank here clears the field."""
+    deputyship = _lock(deputyship)
+    require(can_manage_deputies(by, deputyship.congress_id))
+    clean = clean_person(person)
+    _check_delegation(deputyship.term, delegation)
+    unit = _text(electoral_unit, 100, _("Electoral unit"), required=True)
+    row = Person.objects.select_for_update().select_related("user").get(pk=deputyship.person_id)
+    if (
+        clean["id_number"] != row.id_number
+        and Person.objects.filter(id_number=clean["id_number"]).exclude(pk=row.pk).exists()
+    ):
+        raise InvalidInput(
+            _("Another person in the registry has this ID-card number."), code="id_number"
+        )
+    changed = []
+    for name in PERSON_FIELDS:
+        if getattr(row, name) != clean[name]:
+            setattr(row, name, clean[name])
+            changed.append(name)
+    if changed:
+        row.save()
+    user = row.user
+    if user.phone != clean["phone"] or user.full_name != row.name:
+        if user.phone != clean["phone"]:
+            changed.append("phone")
+        user.phone, user.full_name = clean["phone"], row.name
+        user.save(update_fields=["phone", "full_name"])
+    if set(clean["expertise"]) != set(row.expertise.values_list("name", flat=True)):
+        _set_expertise({row: clean["expertise"]})
+        changed.append("expertise")
+    if changed:
+        # Personal data: the audit names the fields that changed, not their values.
+        record_event(row, "person.updated", by=by, data={"fields": sorted(changed)})
+    seat: dict[str, Any] = {}
+    if deputyship.electoral_unit != unit:
+        seat["electoral_unit"] = [deputyship.electoral_unit, unit]
+        deputyship.electoral_unit = unit
+    new_delegation = delegation.pk if delegation else None
+    if deputyship.delegation_id != new_delegation:
+        seat["delegation"] = [deputyship.delegation_id, new_delegation]
+        deputyship.delegation = delegation
+    if seat:
+        deputyship.save(update_fields=["electoral_unit", "delegation", "updated_at"])
+    if seat or changed:
+        record_event(
+            deputyship, "deputyship.updated", by=by, data={**seat, "person": sorted(changed)}
+        )
+    return deputyship
+
+
+@transaction.atomic
+def edit_own_details(
+    deputyship: Deputyship, *, address: str, phone: str, expertise: list[str], by: Any
+) -> Deputyship:
+    """A deputy keeps their own contact details and expertise up to date ("My deputy record");
+    everything else on the record is the office's."""
+    deputyship = _lock(deputyship)
+    require(is_own(by, deputyship))
+    row = Person.objects.select_for_update().select_related("user").get(pk=deputyship.person_id)
+    data = PersonIn(
+        name=row.name,
+        id_number=row.id_number or "",
+        address=address,
+        phone=phone,
+        expertise=expertise,
+    )
+    clean = clean_person(data)
+    changed = []
+    if row.address != clean["address"]:
+        row.address = clean["address"]
+        row.save(update_fields=["address", "updated_at"])
+        changed.append("address")
+    if row.user.phone != clean["phone"]:
+        row.user.phone = clean["phone"]
+        row.user.save(update_fields=["phone"])
+        changed.append("phone")
+    if set(clean["expertise"]) != set(row.expertise.values_list("name", flat=True)):
+        _set_expertise({row: clean["expertise"]})
+        changed.append("expertise")
+    if changed:
+        record_event(row, "person.updated", by=by, data={"fields": changed, "by_self": True})
+    return deputyship
+
+
+@transaction.atomic
+def show_id_number(deputyship: Deputyship, *, by: Any) -> str:
+    """The whole ID-card number, for the office (or the deputy) who asks to see it; each look is
+    in the audit trail (personal data)."""
+    require(can_see_private(by, deputyship))
+    person = deputyship.person
+    if not is_own(by, deputyship):
+        record_event(person, "person.id_number_shown", by=by, data={})
+    return person.id_number or ""
