@@ -50,6 +50,10 @@ def max_bytes() -> int:
     return int(settings.RENDA_ROSTER_MAX_MB * 1024 * 1024)
 
 
+def max_mb() -> str:
+    return f"{settings.RENDA_ROSTER_MAX_MB:g}"
+
+
 def max_rows() -> int:
     return int(settings.RENDA_ROSTER_MAX_ROWS)
 
@@ -210,8 +214,7 @@ def read_roster_file(fh: IO[bytes], known: set[str], norm: Any) -> Sheet:
         raise RosterFileError(_("The file is empty."))
     if size > max_bytes():
         raise RosterFileError(
-            _("The file is larger than %(mb)s MB; split it into smaller files.")
-            % {"mb": f"{settings.RENDA_ROSTER_MAX_MB:g}"}
+            _("The file is larger than %(mb)s MB; split it into smaller files.") % {"mb": max_mb()}
         )
     head = fh.read(8192)
     fh.seek(0)

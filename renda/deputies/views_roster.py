@@ -33,7 +33,7 @@ from .forms_registry import ImportForm
 from .permissions import can_manage_deputies, can_use_registry
 from .registry_export import template_file
 from .roster import RosterReport
-from .roster_files import max_bytes
+from .roster_files import max_bytes, max_mb
 
 UPLOADS = "deputies/roster-uploads"
 SESSION_KEY = "renda_roster_uploads"
@@ -104,16 +104,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         if was_oversized(request, "file"):
-            form.add_error(
-                "file", _("The file is larger than %(mb)d MB.") % {"mb": max_bytes() // 2**20}
-            )
+            form.add_error("file", _("The file is larger than %(mb)s MB.") % {"mb": max_mb()})
         elif form.is_valid():
             term = form.cleaned_data["term"]
             upload = form.cleaned_data["file"]
             if upload.size > max_bytes():
-                form.add_error(
-                    "file", _("The file is larger than %(mb)d MB.") % {"mb": max_bytes() // 2**20}
-                )
+                form.add_error("file", _("The file is larger than %(mb)s MB.") % {"mb": max_mb()})
             else:
                 try:
                     report = preview_roster(
