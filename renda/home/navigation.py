@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 Visible = Callable[[HttpRequest], bool]
 
@@ -71,6 +72,12 @@ def _can_write_suggestions(request: HttpRequest) -> bool:
     return can_write_suggestions(request.user)
 
 
+def _can_use_registry(request: HttpRequest) -> bool:
+    from renda.deputies.permissions import can_use_registry
+
+    return can_use_registry(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -119,6 +126,7 @@ NAV: list[NavItem] = [
         _can_use_office_inbox,
     ),
     NavItem("stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats),
+    NavItem("deputies", pgettext_lazy("nav", "Deputies"), "deputies:registry", _can_use_registry),
     NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]

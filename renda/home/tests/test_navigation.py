@@ -11,9 +11,9 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 EXPECTED = {
-    "admin": ALL | {"orgs", "calendar", "accounts", "office_inbox", "stats"},
-    "affairs": ALL | {"orgs", "calendar", "office_inbox", "stats"},
-    "county_affairs": ALL | {"orgs", "calendar", "office_inbox", "stats"},
+    "admin": ALL | {"orgs", "calendar", "accounts", "office_inbox", "stats", "deputies"},
+    "affairs": ALL | {"orgs", "calendar", "office_inbox", "stats", "deputies"},
+    "county_affairs": ALL | {"orgs", "calendar", "office_inbox", "stats", "deputies"},
     "deputy": ALL | {"mine"},
     "deputy2": ALL | {"mine"},
     "edu_clerk": ALL | {"calendar", "unit_queue", "stats"},
@@ -70,6 +70,7 @@ def test_staff_see_the_administration_entry(world):
         "notifications",
         "office_inbox",
         "stats",
+        "deputies",
         "admin",
     ]
 
