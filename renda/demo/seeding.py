@@ -38,6 +38,7 @@ from .dataset import (
     demo_phone,
     deputy_names,
 )
+from .deputies_registry import seed_deputies_registry
 from .suggestion_seeding import seed_suggestions
 
 
@@ -280,6 +281,7 @@ def _seed_demo(password: str) -> Counter[str]:
         (staff_users[p.username], p.role, congresses[p.congress], units[p.unit]) for p in UNIT_STAFF
     ]
     seeder.roles(wanted_roles)
+    seeder.created.update(seed_deputies_registry(congresses, terms))
     seeder.sc_members(terms[CITY.division_code], members)
     seeder.notifications(logins)
 
