@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from renda.orgs.models import Congress, Term
@@ -18,6 +19,10 @@ from .models import PUBLISHABLE_FIELDS, Delegation, DeputyGroup, Deputyship, Exp
 from .queries_registry import delegations_of, groups_of, terms_of
 
 SEARCH_MAX = 50
+
+
+def term_label(term: Term) -> str:
+    return gettext("%(congress)s, term %(n)s") % {"congress": term.congress.name, "n": term.number}
 
 
 def _no_nul(value: str) -> str:
@@ -65,7 +70,7 @@ class FilterForm(forms.Form):
             else Congress.objects.filter(pk__in=congress_ids).order_by("level", "name")
         )
         fields["term"].queryset = terms_of(congress_ids)
-        fields["term"].label_from_instance = lambda t: f"{t.congress.name} · {t}"
+        fields["term"].label_from_instance = term_label
         fields["delegation"].queryset = delegations_of(congress_ids)
         fields["group"].queryset = groups_of(congress_ids)
         for name in ("congress", "term", "delegation", "group", "tag"):
@@ -78,7 +83,7 @@ class FilterForm(forms.Form):
 class PersonForm(forms.Form):
     """The office's edit of a deputy's personal and seat details."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(label=_("ID-card number"), max_length=30)
     gender = forms.ChoiceField(
         label=_("Gender"), choices=[("", _("From the ID-card number")), *Gender.choices]
@@ -233,7 +238,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args: Any, congress_ids: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["term"].queryset = terms_of(congress_ids)
-        self.fields["term"].label_from_instance = lambda t: f"{t.congress.name} · {t}"
+        self.fields["term"].label_from_instance = term_label
 
 
 class DelegationForm(forms.Form):
@@ -243,7 +248,7 @@ class DelegationForm(forms.Form):
     def __init__(self, *args: Any, congress_ids: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["term"].queryset = terms_of(congress_ids)
-        self.fields["term"].label_from_instance = lambda t: f"{t.congress.name} · {t}"
+        self.fields["term"].label_from_instance = term_label
 
 
 class NameForm(forms.Form):

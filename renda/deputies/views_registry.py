@@ -103,7 +103,13 @@ def registry_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    more = ("congress", "term", "delegation", "group", "status", "tag")
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "more_filters": any(request.GET.get(k) for k in more),
+    }
     if request.htmx and request.htmx.target == "registry-results":
         return render(request, "deputies/registry/_results.html", context)
     return render(request, "deputies/registry/list.html", context)

@@ -86,7 +86,9 @@ def _report_page(
             "bad_rows": bad,
             "good_rows": good[:SHOWN_OK_ROWS],
             "more_good": max(0, len(good) - SHOWN_OK_ROWS),
-            "form": ImportForm(congress_ids=office_congress_ids(request.user)),
+            "form": ImportForm(
+                initial={"term": term.pk}, congress_ids=office_congress_ids(request.user)
+            ),
         },
     )
 

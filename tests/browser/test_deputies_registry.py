@@ -51,7 +51,7 @@ def test_office_imports_a_roster_only_once_every_row_is_right(
 
     # The report: one bad row (Excel's row 4), named with its error; nothing to confirm.
     assert page.locator("[data-testid=rows-bad]").inner_text() == "1"
-    bad_row = page.locator("[data-testid=bad-rows] tr[data-row='4']")
+    bad_row = page.locator("[data-testid=bad-rows] li[data-row='4']")
     with translation.override("zh-hans"):
         wrong = gettext(
             "The ID-card number's check character is wrong (a digit was probably mistyped)."
