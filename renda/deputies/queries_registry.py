@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from renda.accounts.permissions import is_admin, office_congress_ids
+from renda.accounts.permissions import office_congress_ids
 from renda.orgs.models import Congress, Term
 
 from .choices import DeputyshipStatus
@@ -107,7 +107,3 @@ def groups_of(congress_ids: Any) -> QuerySet[DeputyGroup]:
 def groups_for(user: Any) -> QuerySet[DeputyGroup]:
     """The groups the user's office manages (administrators: all)."""
     return groups_of(office_congress_ids(user))
-
-
-def is_registry_admin(user: Any) -> bool:
-    return is_admin(user)
