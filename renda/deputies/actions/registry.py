@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -240,12 +241,13 @@ def _person_changes(person: Person, clean: dict[str, Any]) -> dict[str, Any]:
 
 
 def upsert_people(
-    cleans: list[dict[str, Any]], *, by: Any
+    cleans: list[dict[str, Any]], *, by: Any, account_events: bool = True
 ) -> list[tuple[Person, bool, dict[str, Any]]]:
     """The people with these ID-card numbers (one each), created (with an account the office
     activates by setting a first password) or updated; for each: (person, created, changed
     fields). In bulk, a few queries per 500 people (a roster import); must run inside the
-    caller's transaction; the caller has checked permission."""
+    caller's transaction; the caller has checked permission. `account_events=False`: the
+    caller records the new accounts in its own events (a roster import: one per deputyship)."""
     existing: dict[str, Person] = {}
     for chunk in _chunks([c["id_number"] for c in cleans]):
         for person in (
@@ -263,7 +265,8 @@ def upsert_people(
                 phone=clean["phone"],
                 must_change_password=True,
             )
-            user.set_unusable_password()
+            # What set_unusable_password stores, without 40 calls to the CSPRNG per person.
+            user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
             users.append(user)
         User.objects.bulk_create(users, batch_size=CHUNK)
         people = [
@@ -318,7 +321,8 @@ def upsert_people(
     if changed_users:
         User.objects.bulk_update(changed_users, ["phone", "full_name"], batch_size=CHUNK)
     _set_expertise(tags_wanted)
-    record_events(events, by=by)
+    if account_events:
+        record_events(events, by=by)
     return results
 
 
@@ -327,9 +331,12 @@ def upsert_person(clean: dict[str, Any], *, by: Any) -> tuple[Person, bool, dict
     return upsert_people([clean], by=by)[0]
 
 
-def sync_deputy_roles(person_ids: list[int], congress_id: int, *, by: Any) -> None:
+def sync_deputy_roles(
+    person_ids: list[int], congress_id: int, *, by: Any, audit: bool = True
+) -> None:
     """The deputy role in a congress exactly while the person has an active deputyship there
-    (for many people at once: a few queries per 500)."""
+    (for many people at once: a few queries per 500). `audit=False`: the caller's events say
+    it (a roster import's deputyship events)."""
     active: set[int] = set()
     users: dict[int, int] = {}
     for chunk in _chunks(sorted(set(person_ids))):
@@ -358,6 +365,8 @@ def sync_deputy_roles(person_ids: list[int], congress_id: int, *, by: Any) -> No
         RoleAssignment.objects.filter(
             user_id__in=chunk, role=Role.DEPUTY, congress_id=congress_id, unit=None
         ).delete()
+    if not audit:
+        return
     people = {u.pk: u for chunk in _chunks(give + take) for u in User.objects.filter(pk__in=chunk)}
     record_events(
         [(people[u], "account.role_assigned", data) for u in give]
@@ -403,12 +412,18 @@ class SeatIn:
 
 
 def upsert_deputyships(
-    seats: list[SeatIn], *, congress: Congress, term: Term, by: Any
+    seats: list[SeatIn],
+    *,
+    congress: Congress,
+    term: Term,
+    by: Any,
+    account_events: bool = True,
 ) -> list[tuple[Deputyship, bool, dict[str, Any]]]:
     """Each person's deputyship in this term, created or updated; for each: (deputyship,
-    created, changes). One audit event per deputyship created or changed; the deputy role
-    follows. In bulk (a roster import), inside the caller's transaction; the caller has checked
-    permission."""
+    created, changes). One audit event per deputyship created or changed, naming the account;
+    the deputy role follows (its own events unless `account_events=False`: then the
+    deputyship's event says it). In bulk (a roster import), inside the caller's transaction;
+    the caller has checked permission."""
     from ..models import DEFAULT_PUBLIC_FIELDS
 
     _check_term(congress, term)
@@ -440,7 +455,13 @@ def upsert_deputyships(
         (
             d,
             "deputyship.created",
-            {"congress": congress.pk, "term": term.pk, "person": d.person_id},
+            {
+                "congress": congress.pk,
+                "term": term.pk,
+                "person": d.person_id,
+                "account": d.person.user.username,
+                **({} if account_events else {"role": Role.DEPUTY}),
+            },
         )
         for d in new
     ]
@@ -470,7 +491,7 @@ def upsert_deputyships(
         )
     record_events(events, by=by)
     if new:
-        sync_deputy_roles([d.person_id for d in new], congress.pk, by=by)
+        sync_deputy_roles([d.person_id for d in new], congress.pk, by=by, audit=account_events)
     return results
 
 

@@ -73,12 +73,13 @@ def import_roster(
         raise RosterHasErrors(report)
     try:
         with transaction.atomic():
-            people = upsert_people([e.clean for e in report.entries], by=by)
+            # One event per deputyship (naming the new account and its deputy role), not three.
+            people = upsert_people([e.clean for e in report.entries], by=by, account_events=False)
             seats = [
                 SeatIn(person=person, electoral_unit=e.electoral_unit, delegation=e.delegation)
                 for e, (person, _created, _changed) in zip(report.entries, people, strict=True)
             ]
-            upsert_deputyships(seats, congress=congress, term=term, by=by)
+            upsert_deputyships(seats, congress=congress, term=term, by=by, account_events=False)
     except IntegrityError:
         # A person with one of these ID-card numbers was registered meanwhile by someone else.
         raise DomainError(
@@ -103,6 +104,7 @@ def import_roster(
             "rows": len(report.rows),
             "created": report.created,
             "updated": report.updated,
+            "accounts_created": sum(1 for _p, created, _c in people if created),
         },
     )
     return report

@@ -72,8 +72,14 @@ def test_a_good_workbook_previews_without_writing_then_imports_everything(office
     assert RoleAssignment.objects.filter(user=person.user, role="deputy", congress=office.city)
     created = AuditEvent.objects.filter(verb="deputyship.created")
     assert created.count() == 3
+    # One event per deputyship (naming the new account and its role) and one for the import.
+    assert AuditEvent.objects.count() == before[2] + 4
+    event = created.get(object_id=str(d.pk))
+    assert (event.data["account"], event.data["role"]) == (person.user.username, "deputy")
+    assert not person.user.has_usable_password()
     imported = AuditEvent.objects.get(verb="roster.imported")
     assert (imported.data["created"], imported.data["updated"], imported.data["rows"]) == (3, 0, 3)
+    assert imported.data["accounts_created"] == 3
     assert verify_chain()[1] is None  # the bulk-written events chain like any others
 
 
