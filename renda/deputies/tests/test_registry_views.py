@@ -342,3 +342,29 @@ def test_the_deputy_page_lists_this_year_s_duty_records(signed_in, world):
     html = signed_in("deputy").get(f"/deputies/{d.pk}/").content.decode()
     assert "新任代表培训" in html
     assert "新任代表培训" not in signed_in("deputy2").get(f"/deputies/{d.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("username", WORLD_USERS)
+def test_the_office_s_object_pages_matrix(signed_in, world, username):
+    """Delegations, groups and tags of the city: its office and administrators; tags are shared
+    by every office; anyone else 404 (the same as a page that does not exist)."""
+    d = seat(world)
+    Deputyship.objects.filter(pk=d.pk).update(status="suspended")
+    delegation = Delegation.objects.create(congress=world.city, term=world.term, name="鹿城代表团")
+    group = create_group(
+        world.city, name="教科文卫专业小组", kind="professional_group", by=world["admin"]
+    )
+    tag = ExpertiseTag.objects.create(name="教育")
+    c = signed_in(username)
+    city = 200 if username in CITY_OFFICE else 404
+    any_office = 200 if username in REGISTRY_USERS else 404
+    assert c.get(f"/deputies/{d.pk}/resume/").status_code == city
+    assert c.get(f"/deputies/delegations/{delegation.pk}/rename/").status_code == city
+    assert c.get(f"/deputies/groups/{group.pk}/").status_code == city
+    assert c.get(f"/deputies/groups/{group.pk}/search/", {"q": "x"}).status_code == city
+    posted = c.post(f"/deputies/groups/{group.pk}/members/", {"deputyship": d.pk, "do": "add"})
+    assert posted.status_code == (302 if username in CITY_OFFICE else 404)
+    assert c.get(f"/deputies/tags/{tag.pk}/rename/").status_code == any_office
+    removed = c.post(f"/deputies/tags/{tag.pk}/remove/")
+    assert removed.status_code == (302 if username in REGISTRY_USERS else 404)
+    assert ExpertiseTag.objects.filter(pk=tag.pk).exists() == (username not in REGISTRY_USERS)
