@@ -239,6 +239,8 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["term"].queryset = terms_of(congress_ids)
         self.fields["term"].label_from_instance = term_label
+        if "term" not in self.initial:  # the newest term: what an office imports into
+            self.initial["term"] = self.fields["term"].queryset.values_list("pk", flat=True).first()
 
 
 class DelegationForm(forms.Form):
