@@ -39,6 +39,7 @@ UPLOADS = "deputies/roster-uploads"
 SESSION_KEY = "renda_roster_uploads"
 KEEP = timedelta(days=1)
 SHOWN_OK_ROWS = 500
+KEPT_PER_SESSION = 3
 
 
 def _sweep() -> None:
@@ -127,6 +128,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                         token = _keep(upload)
                         kept = request.session.get(SESSION_KEY, {})
                         kept[token] = {"term": term.pk, "name": upload.name[:200]}
+                        for old in list(kept)[:-KEPT_PER_SESSION]:  # only the latest few
+                            kept.pop(old)
+                            default_storage.delete(f"{UPLOADS}/{old}")
                         request.session[SESSION_KEY] = kept
                     return _report_page(request, term, report, token, upload.name)
     return render(request, "deputies/registry/import.html", {"form": form})
