@@ -46,12 +46,21 @@ UNIT = ("home", "calendar", "notifications", "stats", "unit_queue")
 EXPECT: dict[str, Expect] = {
     "admin": Expect(
         ("admin", "inbox"),
-        ("home", "orgs", "calendar", "accounts", "notifications", "office_inbox", "stats"),
+        (
+            "home",
+            "orgs",
+            "calendar",
+            "accounts",
+            "notifications",
+            "office_inbox",
+            "stats",
+            "deputies",
+        ),
         unread=2,
     ),
     "affairs": Expect(
         ("affairs", "inbox"),
-        ("home", "orgs", "calendar", "notifications", "office_inbox", "stats"),
+        ("home", "orgs", "calendar", "notifications", "office_inbox", "stats", "deputies"),
     ),
     "deputy": Expect(("deputy", "inbox"), DEPUTY, unread=3),
     "deputy2": Expect(("deputy", "inbox"), DEPUTY),
