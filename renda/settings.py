@@ -289,6 +289,9 @@ if RENDA_ENV == "test":
 MEDIA_ROOT = Path(os.environ.get("RENDA_MEDIA_ROOT", DATA_DIR / "media")).resolve()
 RENDA_ATTACHMENT_MAX_MB = float(os.environ.get("RENDA_ATTACHMENT_MAX_MB", "20"))
 RENDA_ATTACHMENT_MAX_COUNT = int(os.environ.get("RENDA_ATTACHMENT_MAX_COUNT", "10"))
+# Deputies' roster import (docs/deputies.md): the largest file and the most rows accepted.
+RENDA_ROSTER_MAX_MB = float(os.environ.get("RENDA_ROSTER_MAX_MB", "10"))
+RENDA_ROSTER_MAX_ROWS = int(os.environ.get("RENDA_ROSTER_MAX_ROWS", "20000"))
 # Files above 2.5 MB stream to a temporary file, never whole into memory; the first handler stops
 # storing an upload as soon as it passes the attachment limit (the view then answers 422).
 FILE_UPLOAD_HANDLERS = [

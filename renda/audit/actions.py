@@ -92,3 +92,49 @@ def after_record(hook: Any) -> None:
     """Register `hook(obj)` to run after each event is recorded."""
     if hook not in _after_record:
         _after_record.append(hook)
+
+
+def record_events(
+    items: list[tuple[models.Model | None, str, dict[str, Any] | None]],
+    *,
+    by: Any = None,
+    address: str | None = None,
+) -> int:
+    """Append many events at once (a roster import: one per deputyship), chained exactly as
+    record_event chains them, in one insert and one head update; inside the caller's
+    transaction. Returns how many were written."""
+    if not items:
+        return 0
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_events must run inside the action's transaction")
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    actor = by if (by is not None and getattr(by, "is_authenticated", False)) else None
+    where = _normalised_address(address if address is not None else current_address.get())
+    now = timezone.now()
+    seq, prev = head.seq, head.hash
+    events = []
+    for obj, verb, data in items:
+        if not verb or len(verb) > MAX_VERB_LENGTH:
+            raise ValueError(f"an audit verb has 1 to {MAX_VERB_LENGTH} characters: {verb!r}")
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            created_at=now,
+            actor=actor,
+            actor_name=str(actor.get_username()) if actor else "",
+            verb=verb,
+            object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+            object_id=str(obj.pk) if obj is not None else "",
+            object_repr=str(obj)[:200] if obj is not None else "",
+            data=_jsonable(data),
+            address=where,
+            prev_hash=prev,
+        )
+        event.hash = prev = chain_hash(prev, content_of(event))
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev)
+    for obj, _verb, _data in items:
+        for hook in _after_record:
+            hook(obj)
+    return len(events)

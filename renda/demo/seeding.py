@@ -39,6 +39,7 @@ from .dataset import (
     deputy_names,
 )
 from .deputies_activities import seed_activities
+from .deputies_registry import seed_deputies_registry
 from .deputies_scoring import seed_deputies_scoring
 from .suggestion_seeding import seed_suggestions
 
@@ -282,6 +283,7 @@ def _seed_demo(password: str) -> Counter[str]:
         (staff_users[p.username], p.role, congresses[p.congress], units[p.unit]) for p in UNIT_STAFF
     ]
     seeder.roles(wanted_roles)
+    seeder.created.update(seed_deputies_registry(congresses, terms))
     seeder.sc_members(terms[CITY.division_code], members)
     seeder.notifications(logins)
 

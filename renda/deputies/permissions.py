@@ -127,3 +127,39 @@ def can_manage_any_scores(user: Any) -> bool:
     """The scores pages at all: the deputy-affairs office of some congress, or an admin."""
     offices = office_congress_ids(user)
     return offices is None or bool(offices)
+
+
+# --- registry part: the office's screens ------------------------------------------------------
+def can_use_registry(user: Any) -> bool:
+    """The registry's screens (list, import, groups, delegations, tags): any congress's
+    deputy-affairs office, and administrators. Each screen then shows only the office's own
+    congresses (office_congress_ids)."""
+    return is_admin(user) or has_role(user, Role.DEPUTY_AFFAIRS)
+
+
+def related_congress_ids(congress: Any) -> set[int]:
+    """The congress, the congresses above it and those below it: whose deputies may sit in one
+    of its groups (a township group may mix city and county deputies living there)."""
+    from renda.orgs.models import Congress
+
+    parents = dict(Congress.objects.values_list("pk", "parent_id"))
+    pk = getattr(congress, "pk", congress)
+    related = {pk}
+    up = parents.get(pk)
+    while up and up not in related:
+        related.add(up)
+        up = parents.get(up)
+    below = {pk}
+    while below:
+        below = {c for c, p in parents.items() if p in below and c not in related}
+        related |= below
+    return related
+
+
+def get_deputyship_for_viewer(user: Any, pk: Any) -> Deputyship:
+    """A deputy's page: the office of their congress, administrators and the deputy see every
+    deputyship; anyone else signed in sees active ones (published fields only); else 404."""
+    deputyship = get_deputyship_for_user(user, pk)
+    if deputyship.status != "active" and not can_see_private(user, deputyship):
+        raise Http404
+    return deputyship

@@ -127,6 +127,7 @@ def deputy_panel(user: Any) -> Panel:
         more_url=reverse("suggestions:mine"),
         more_label=_("All my suggestions"),
         order=20,
+        links=[(_("My deputy record"), reverse("deputies:my_record"))],
     )
 
 
@@ -198,7 +199,11 @@ def affairs_panel(user: Any) -> Panel:
         more_url=reverse("suggestions:office_inbox"),
         more_label=_("All suggestions to handle"),
         order=20,
-        links=[(_("Suggestion statistics"), reverse("suggestions:stats"))],
+        links=[
+            (_("Suggestion statistics"), reverse("suggestions:stats")),
+            (_("Deputy registry"), reverse("deputies:registry")),
+            (_("Import roster"), reverse("deputies:import")),
+        ],
     )
 
 

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 Visible = Callable[[HttpRequest], bool]
 
@@ -89,6 +90,12 @@ def _is_deputy(request: HttpRequest) -> bool:
     return is_deputy(request.user)
 
 
+def _can_use_registry(request: HttpRequest) -> bool:
+    from renda.deputies.permissions import can_use_registry
+
+    return can_use_registry(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -139,6 +146,7 @@ NAV: list[NavItem] = [
         _can_use_office_inbox,
     ),
     NavItem("stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats),
+    NavItem("deputies", pgettext_lazy("nav", "Deputies"), "deputies:registry", _can_use_registry),
     NavItem("activities", _("Activities"), "deputies:activity_list", _can_organise_activities),
     NavItem("deputy_scores", _("Deputies' points"), "deputies:scores", _manages_deputy_scores),
     NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),

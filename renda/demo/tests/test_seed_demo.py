@@ -223,3 +223,32 @@ def test_demo_logins_says_nothing_about_the_demo_in_production(seeded, settings)
     out = StringIO()
     call_command("demo_logins", "--url", "https://renda.example.gov.cn", stdout=out)
     assert out.getvalue().strip() == "Renda is running at https://renda.example.gov.cn"
+
+
+def test_every_demo_deputy_is_in_the_registry_with_consistent_details(seeded):
+    """Issue 4 point 5: the ~300 generated deputies and the deputy logins have a Person and a
+    Deputyship of their congress's current term; ID-card numbers valid (GB 11643) and agreeing
+    with the birth month and gender; delegations, groups (one mixing city and district
+    deputies, with a leader) and expertise tags."""
+    from renda.deputies.idcards import parse_id_number
+    from renda.deputies.models import DeputyGroup, Deputyship, Person
+
+    deputies = RoleAssignment.objects.filter(role="deputy")
+    seats = Deputyship.objects.filter(status="active", term__number=14)
+    assert {(r.user_id, r.congress_id) for r in deputies} == set(
+        seats.values_list("person__user_id", "congress_id")
+    )
+    assert {"deputy", "deputy2", "sc_member"} <= set(
+        seats.values_list("person__user__username", flat=True)
+    )
+    for person in Person.objects.all():
+        card = parse_id_number(person.id_number)
+        assert (card.gender, card.birth_date.replace(day=1)) == (person.gender, person.birth_month)
+    assert Person.objects.values("party").distinct().count() >= 5
+    assert Person.objects.values("ethnicity").distinct().count() >= 3
+    assert not seats.filter(delegation=None).exists()
+    mixed = DeputyGroup.objects.get(name="五马街道代表小组")
+    levels = set(mixed.members.values_list("congress__level", flat=True))
+    assert levels == {"city", "county"}
+    assert mixed.memberships.filter(is_leader=True).count() == 1
+    assert Person.objects.filter(expertise__isnull=False).distinct().count() >= 250
