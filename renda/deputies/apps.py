@@ -12,3 +12,4 @@ class DeputiesConfig(AppConfig):
         from .verbs import EVENT_LABELS
 
         register_verbs(EVENT_LABELS)
+        from . import home_panels_public  # noqa: F401  (registers the home panels)

@@ -67,6 +67,19 @@ def _can_write_suggestions(request: HttpRequest) -> bool:
     return can_write_suggestions(request.user)
 
 
+def _is_deputy(request: HttpRequest) -> bool:
+    from renda.accounts.choices import Role
+    from renda.accounts.permissions import has_role
+
+    return has_role(request.user, Role.DEPUTY)
+
+
+def _can_use_deputies_office_pages(request: HttpRequest) -> bool:
+    from renda.deputies.permissions_public import can_use_office_pages
+
+    return can_use_office_pages(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -116,6 +129,10 @@ NAV: list[NavItem] = [
     ),
     NavItem("stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats),
     NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
+    NavItem("citizen_messages", _("Citizens' messages"), "deputies:messages", _is_deputy),
+    NavItem(
+        "coverage", _("Deputies' coverage"), "deputies:coverage", _can_use_deputies_office_pages
+    ),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]
 

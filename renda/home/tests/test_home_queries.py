@@ -25,15 +25,19 @@ ADMIN_HOME_QUERIES = HOME_QUERIES + 3
 # how many in all (1).
 # The supervision panel ("Under my supervision": committee, leader, government supervision
 # office) adds the five latest key suggestions they supervise (1).
+# Issue 4 (deputies, public part): the deputy's "Citizens' messages and the work plan" panel adds
+# one query (their deputyships with the unread count and the current plan as subqueries); the
+# office's "Deputies' duties" panel adds one (the DEP-TERMINATE flag count; the coverage counts
+# come from the cache the dashboard fills, no query).
 ROLE_EXTRA_QUERIES = {
     "committee": 1,
     "leader": 1,
     "supervisor": 1,
-    "deputy": 2,
-    "deputy2": 2,
-    "sc_member": 2,
-    "affairs": 2,
-    "county_affairs": 2,
+    "deputy": 3,
+    "deputy2": 3,
+    "sc_member": 3,
+    "affairs": 3,
+    "county_affairs": 3,
     "edu_clerk": 2,
     "edu_head": 2,
     "transport_clerk": 2,

@@ -11,16 +11,16 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 EXPECTED = {
-    "admin": ALL | {"orgs", "calendar", "accounts", "office_inbox", "stats"},
-    "affairs": ALL | {"orgs", "calendar", "office_inbox", "stats"},
-    "county_affairs": ALL | {"orgs", "calendar", "office_inbox", "stats"},
-    "deputy": ALL | {"mine"},
-    "deputy2": ALL | {"mine"},
+    "admin": ALL | {"orgs", "calendar", "accounts", "office_inbox", "stats", "coverage"},
+    "affairs": ALL | {"orgs", "calendar", "office_inbox", "stats", "coverage"},
+    "county_affairs": ALL | {"orgs", "calendar", "office_inbox", "stats", "coverage"},
+    "deputy": ALL | {"mine", "citizen_messages"},
+    "deputy2": ALL | {"mine", "citizen_messages"},
     "edu_clerk": ALL | {"calendar", "unit_queue", "stats"},
     "edu_head": ALL | {"calendar", "unit_queue", "stats"},
     "transport_clerk": ALL | {"calendar", "unit_queue", "stats"},
     "station": ALL,
-    "sc_member": ALL | {"mine"},
+    "sc_member": ALL | {"mine", "citizen_messages"},
     "committee": ALL | {"orgs", "stats"},
     "supervisor": ALL | {"orgs", "stats"},
     "leader": ALL | {"orgs", "stats"},
@@ -70,6 +70,7 @@ def test_staff_see_the_administration_entry(world):
         "notifications",
         "office_inbox",
         "stats",
+        "coverage",
         "admin",
     ]
 
@@ -77,8 +78,9 @@ def test_staff_see_the_administration_entry(world):
 def test_admins_see_every_entry_but_the_staff_only_admin_site(world):
     keys = [link.key for link in navigation_for(_request(world["admin"]))]
     # An administrator acts for no handling unit, so has no unit queue, and is no deputy, so
-    # writes no suggestions.
-    assert keys == [item.key for item in NAV if item.key not in ("admin", "unit_queue", "mine")]
+    # writes no suggestions and receives no citizens' messages.
+    hidden = ("admin", "unit_queue", "mine", "citizen_messages")
+    assert keys == [item.key for item in NAV if item.key not in hidden]
 
 
 def test_current_entry_is_marked_page_and_its_section_true(world):
@@ -109,5 +111,10 @@ def test_shell_context_costs_no_query_until_a_template_uses_it(world, django_ass
         context = shell(request)
     assert isinstance(context["unread_count"], LazyUnreadCount)
     with django_assert_num_queries(2):  # the roles, then the unread COUNT
-        assert [link.key for link in context["nav_items"]] == ["home", "mine", "notifications"]
+        assert [link.key for link in context["nav_items"]] == [
+            "home",
+            "mine",
+            "notifications",
+            "citizen_messages",
+        ]
         assert int(context["unread_count"]) == 0
