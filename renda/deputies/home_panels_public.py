@@ -13,8 +13,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from renda.accounts.choices import Role
 from renda.accounts.permissions import office_congress_ids, role_assignments
@@ -111,9 +110,7 @@ def coverage_panel(user: Any) -> Panel | None:
         missing = summary["missing"]
         items.append(
             PanelItem(
-                title=_(
-                    "Not reported back: %(r)d · not trained: %(t)d · not sat in: %(s)d"
-                )
+                title=_("Not reported back: %(r)d · not trained: %(t)d · not sat in: %(s)d")
                 % {
                     "r": missing["report_back"],
                     "t": missing["training"],
