@@ -19,6 +19,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
 
@@ -63,10 +64,16 @@ def count(scope: str, address: str | None) -> None:
     """Count one message from this address in every window."""
     now = time.time()
     cache = caches["ratelimit"]
-    for key, _count, seconds, end in _keys(scope, address or "unknown", now):
-        # add() starts the window's counter; incr() is atomic in Redis.
-        cache.add(key, 0, timeout=int(end - now) + 1)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr: start it again
-            cache.set(key, 1, timeout=seconds)
+    atomic = isinstance(cache, RedisCache)
+    for key, _count, _seconds, end in _keys(scope, address or "unknown", now):
+        timeout = int(end - now) + 1  # the counter lives until its window ends
+        if atomic:
+            # add() starts the window's counter; Redis INCR is atomic and keeps the expiry.
+            cache.add(key, 0, timeout=timeout)
+            try:
+                cache.incr(key)
+                continue
+            except ValueError:  # expired between add and incr: start it again
+                pass
+        # Other backends' incr() is a get and a set that resets the expiry: set it ourselves.
+        cache.set(key, int(cache.get(key, 0)) + 1, timeout=timeout)
