@@ -3,6 +3,7 @@ work plans (DEP-PLAN) and what the home page shows of them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,7 +29,8 @@ from .permissions import public_fields_of
 # The year's record on a profile lists at most this many duties (newest first); the counts by
 # kind are always complete.
 PROFILE_RECORDS_MAX = 100
-PUBLIC_CODE_MAX = 20
+# A code is secrets.token_urlsafe: letters, digits, "-" and "_" (anything else is no code).
+PUBLIC_CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,20}")
 
 
 @dataclass
@@ -67,7 +69,7 @@ class PublicProfile:
 
 def get_public_deputyship(code: Any) -> Deputyship:
     """The deputyship behind a deputy code (代表码), or 404."""
-    if not isinstance(code, str) or not 0 < len(code) <= PUBLIC_CODE_MAX:
+    if not isinstance(code, str) or not PUBLIC_CODE_RE.fullmatch(code):
         raise Http404
     deputyship = (
         Deputyship.objects.select_related("person", "congress", "term", "delegation")
