@@ -80,7 +80,7 @@ def leave_message(
     message = CitizenMessage.objects.create(
         deputyship=deputyship,
         text=_clean_text(text, MESSAGE_MAX, _("Message"), required=True, lines=True),
-        name=_clean_text(name, NAME_MAX, _("Name")),
+        name=_clean_text(name, NAME_MAX, _("Your name")),
         phone=clean_contact_phone(phone),
     )
     # No personal data in the audit trail: who wrote is not known, what they left is the row.
