@@ -38,6 +38,7 @@ from .dataset import (
     demo_phone,
     deputy_names,
 )
+from .deputies_public import seed_deputies_public
 from .suggestion_seeding import seed_suggestions
 
 
@@ -294,6 +295,7 @@ def _seed_demo(password: str) -> Counter[str]:
         )
     )
 
+    seeder.created.update(seed_deputies_public(everyone, congresses))
     if seeder.created:
         record_event(city, "demo.seeded", by=None, data=dict(sorted(seeder.created.items())))
     return seeder.created
