@@ -4,6 +4,7 @@ phone only to those two."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -250,3 +251,35 @@ def test_api_messages_bad_paging(api: Any, d: Any) -> None:
     assert client.get(f"/deputies/{d.pk}/messages", limit=0).status_code == 422
     assert client.get(f"/deputies/{d.pk}/messages", offset=-1).status_code == 422
     assert client.get("/deputies/999999999999999999999/messages").status_code == 404
+
+
+REDIS = os.environ.get("RENDA_TEST_REDIS_URL", "")
+
+
+@pytest.mark.skipif(not REDIS, reason="RENDA_TEST_REDIS_URL is not set")
+def test_limits_on_redis_count_atomically_and_keep_their_window(settings: Any) -> None:
+    """Production: the counters live in Redis (INCR keeps the key's expiry)."""
+    from django.core.cache import caches
+
+    from renda.deputies import ratelimits
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS,
+            "KEY_PREFIX": "renda-rl-test",
+        },
+    }
+    settings.RENDA_MESSAGE_LIMITS = [(2, 600)]
+    cache = caches["ratelimit"]
+    cache.clear()
+    address = "192.0.2.7"
+    assert ratelimits.check("t", address).allowed
+    ratelimits.count("t", address)
+    ratelimits.count("t", address)
+    verdict = ratelimits.check("t", address)
+    assert not verdict.allowed and 0 < verdict.retry_after_seconds <= 601
+    key = next(iter(cache._cache.get_client().scan_iter("*renda-rl-test*")))
+    assert 0 < cache._cache.get_client().ttl(key) <= 601
+    cache.clear()
