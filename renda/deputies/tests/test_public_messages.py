@@ -52,6 +52,12 @@ def test_a_citizen_leaves_a_message_the_deputy_is_told(world: Any, client: Any, 
     assert "Thank you: your message was sent to the deputy." in page
 
 
+@pytest.mark.parametrize("username", WORLD_USERS)
+def test_anyone_signed_in_may_leave_a_message_too(signed_in: Any, d: Any, username: str) -> None:
+    assert _post(signed_in(username), d).status_code == 302
+    assert CitizenMessage.objects.count() == 1
+
+
 def test_the_honeypot_keeps_nothing(client: Any, d: Any) -> None:
     response = _post(client, d, website="http://spam.example")
     assert response.status_code == 302
