@@ -62,6 +62,7 @@ def _fill(args: argparse.Namespace) -> dict:
     from renda.orgs.models import Congress, Session, StandingCommitteeMembership, Term
 
     vendor = connection.vendor
+    UNUSABLE = make_password(None)  # noqa: N806 (an unusable password: no hashing)
     start = date(2022, 1, 1)
     congresses, terms = [], []
     for i in range(args.congresses):
@@ -72,8 +73,12 @@ def _fill(args: argparse.Namespace) -> dict:
         terms.append(Term.objects.create(congress=c, number=14, start_date=start))
     big, big_term = congresses[0], terms[0]
     sessions = [
-        Session.objects.create(term=big_term, number=n, start_date=date(2021 + n, 1, 20),
-                               end_date=date(2021 + n, 1, 23))
+        Session.objects.create(
+            term=big_term,
+            number=n,
+            start_date=date(2021 + n, 1, 20),
+            end_date=date(2021 + n, 1, 23),
+        )
         for n in range(1, 5)
     ]
     delegations = [
@@ -83,9 +88,9 @@ def _fill(args: argparse.Namespace) -> dict:
     office = User.objects.create(username="office", password=make_password("x"))
     RoleAssignment.objects.create(user=office, role="deputy_affairs", congress=big)
 
-    sizes = [args.big] + [
-        (args.deputies - args.big) // max(1, args.congresses - 1)
-    ] * (args.congresses - 1)
+    sizes = [args.big] + [(args.deputies - args.big) // max(1, args.congresses - 1)] * (
+        args.congresses - 1
+    )
 
     def people() -> None:
         batch = 10_000
@@ -95,28 +100,47 @@ def _fill(args: argparse.Namespace) -> dict:
                 hi = min(size, lo + batch)
                 with transaction.atomic():
                     users = User.objects.bulk_create(
-                        [User(username=f"b{ci}_{k}", full_name=f"代表{ci}-{k}", password="!")
-                         for k in range(lo, hi)]
+                        [
+                            User(
+                                username=f"b{ci}_{k}", full_name=f"代表{ci}-{k}", password=UNUSABLE
+                            )
+                            for k in range(lo, hi)
+                        ]
                     )
                     persons = Person.objects.bulk_create(
-                        [Person(user=u, name=u.full_name, id_number=f"B{n + j:017d}",
-                                address="某路1号", birth_month=date(1980, 1, 1))
-                         for j, u in enumerate(users)]
+                        [
+                            Person(
+                                user=u,
+                                name=u.full_name,
+                                id_number=f"B{n + j:017d}",
+                                address="某路1号",
+                                birth_month=date(1980, 1, 1),
+                            )
+                            for j, u in enumerate(users)
+                        ]
                     )
                     Deputyship.objects.bulk_create(
-                        [Deputyship(person=p, congress=congresses[ci], term=terms[ci],
-                                    electoral_unit="某选区",
-                                    delegation=delegations[(lo + j) % 20] if ci == 0 else None,
-                                    public_fields=["gender", "workplace", "delegation"])
-                         for j, p in enumerate(persons)]
+                        [
+                            Deputyship(
+                                person=p,
+                                congress=congresses[ci],
+                                term=terms[ci],
+                                electoral_unit="某选区",
+                                delegation=delegations[(lo + j) % 20] if ci == 0 else None,
+                                public_fields=["gender", "workplace", "delegation"],
+                            )
+                            for j, p in enumerate(persons)
+                        ]
                     )
                 n += hi - lo
 
     _timed(f"{sum(sizes):,} users, people and deputyships", people)
 
-    kinds = "ARRAY['session','inspection','reception','group_activity','suggestion','motion'," \
-            "'other','report_back','training','sc_sitting','reception','inspection','suggestion'," \
-            "'reception','group_activity','other','session']"
+    kinds = (
+        "ARRAY['session','inspection','reception','group_activity','suggestion','motion',"
+        "'other','report_back','training','sc_sitting','reception','inspection','suggestion',"
+        "'reception','group_activity','other','session']"
+    )
     per = args.per_deputy
 
     def duties() -> None:
@@ -140,13 +164,11 @@ def _fill(args: argparse.Namespace) -> dict:
                         DATE '2022-01-01' + ((d.id * 13 + j * 37) % 1790)::int AS day
                       FROM (SELECT ({kinds})[(1 + (d.id * 31 + j * 7) % 17)::int] AS raw) r
                     ) k
-                    """
+                    """  # noqa: S608 (per is an int from argparse)
                 )
             else:
-                cur.execute(
-                    "CREATE TEMP TABLE kinds (n INTEGER PRIMARY KEY, kind TEXT)"
-                )
-                names = kinds[len("ARRAY["):-1].replace("'", "").split(",")
+                cur.execute("CREATE TEMP TABLE kinds (n INTEGER PRIMARY KEY, kind TEXT)")
+                names = kinds[len("ARRAY[") : -1].replace("'", "").split(",")
                 cur.executemany("INSERT INTO kinds VALUES (%s, %s)", list(enumerate(names)))
                 cur.execute(
                     f"""
@@ -166,7 +188,7 @@ def _fill(args: argparse.Namespace) -> dict:
                       '基准履职', 'manual', '', datetime('now')
                     FROM deputies_deputyship d CROSS JOIN seq
                     JOIN kinds k ON k.n = (d.id * 31 + seq.j * 7) % 17
-                    """
+                    """  # noqa: S608 (per is an int from argparse)
                 )
 
     _timed(f"{sum(sizes) * per:,} duty records", duties)
@@ -174,33 +196,55 @@ def _fill(args: argparse.Namespace) -> dict:
     def committee() -> None:
         members = []
         for k in range(60):
-            u = User.objects.create(username=f"sc{k}", password="!", full_name=f"委员{k}")
-            members.append(StandingCommitteeMembership.objects.create(
-                congress=big, term=big_term, user=u, start_date=start))
+            u = User.objects.create(username=f"sc{k}", password=UNUSABLE, full_name=f"委员{k}")
+            members.append(
+                StandingCommitteeMembership.objects.create(
+                    congress=big, term=big_term, user=u, start_date=start
+                )
+            )
         ids = list(Deputyship.objects.filter(congress=big).values_list("pk", flat=True)[:600])
         ContactLink.objects.bulk_create(
-            [ContactLink(member=m, deputyship_id=ids[(i * 5 + j) % len(ids)])
-             for i, m in enumerate(members) for j in range(5 if i % 4 else 3)]
+            [
+                ContactLink(member=m, deputyship_id=ids[(i * 5 + j) % len(ids)])
+                for i, m in enumerate(members)
+                for j in range(5 if i % 4 else 3)
+            ]
         )
 
     _timed("standing committee and contacts", committee)
 
     def absences() -> None:
-        from renda.deputies.models import Activity, Attendance
+        from datetime import datetime
+        from datetime import time as dtime
+
         from django.utils import timezone
-        from datetime import datetime, time as dtime
+
+        from renda.deputies.models import Activity, Attendance
 
         ids = list(Deputyship.objects.filter(congress=big).values_list("pk", flat=True)[:3000])
         for s in sessions:
             at = timezone.make_aware(datetime.combine(s.start_date, dtime(9)))
             act = Activity.objects.create(
-                congress=big, kind="session", title=f"第{s.number}次会议", starts_at=at,
-                ends_at=at, checkin_opens_at=at, checkin_closes_at=at, session=s,
-                organiser=office, state="closed")
+                congress=big,
+                kind="session",
+                title=f"第{s.number}次会议",
+                starts_at=at,
+                ends_at=at,
+                checkin_opens_at=at,
+                checkin_closes_at=at,
+                session=s,
+                organiser=office,
+                state="closed",
+            )
             Attendance.objects.bulk_create(
-                [Attendance(activity=act, deputyship_id=d,
-                            outcome="absent" if (d + s.number) % 97 == 0 else "attended")
-                 for d in ids]
+                [
+                    Attendance(
+                        activity=act,
+                        deputyship_id=d,
+                        outcome="absent" if (d + s.number) % 97 == 0 else "attended",
+                    )
+                    for d in ids
+                ]
             )
 
     _timed("session attendance (4 sessions × 3,000)", absences)
@@ -228,9 +272,12 @@ def _measure(label: str, client, urls: list[str], rounds: int) -> None:  # noqa:
 
     # Wall time counts waiting for a CPU on a busy machine; this process's CPU time does not
     # (on SQLite it is all the work; on PostgreSQL the server's share is not in it).
-    print(f"  {label:<34} n={len(times):>4}  wall p50 {statistics.median(times):6.1f}"
-          f"  p95 {p95(times):6.1f} ms   cpu p50 {statistics.median(cpu):6.1f}"
-          f"  p95 {p95(cpu):6.1f} ms", flush=True)
+    print(
+        f"  {label:<34} n={len(times):>4}  wall p50 {statistics.median(times):6.1f}"
+        f"  p95 {p95(times):6.1f} ms   cpu p50 {statistics.median(cpu):6.1f}"
+        f"  p95 {p95(cpu):6.1f} ms",
+        flush=True,
+    )
 
 
 def _plans(big) -> None:  # noqa: ANN001
@@ -238,7 +285,12 @@ def _plans(big) -> None:  # noqa: ANN001
     from django.utils import timezone
 
     from renda.deputies.queries_coverage import (
-        CoverageFilter, current_term, flagged_counts, missing_by_delegation, missing_duty)
+        CoverageFilter,
+        current_term,
+        flagged_counts,
+        missing_by_delegation,
+        missing_duty,
+    )
 
     f = CoverageFilter(congress=big, term=current_term(big), today=timezone.localdate())
     explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
@@ -276,8 +328,10 @@ def main() -> None:
     from renda.orgs.models import Congress
 
     if Congress.objects.filter(division_code="330000").exists():  # kept from an earlier run
-        made = {"office": User.objects.get(username="office"),
-                "big": Congress.objects.get(division_code="330000")}
+        made = {
+            "office": User.objects.get(username="office"),
+            "big": Congress.objects.get(division_code="330000"),
+        }
     else:
         made = _fill(args)
     big = made["big"]
@@ -290,13 +344,16 @@ def main() -> None:
     print(f"measured congress: {Deputyship.objects.filter(congress=big).count():,} deputies")
     _measure("dashboard, whole congress", client, [base], args.rounds)
     _measure("dashboard, one delegation", client, [f"{base}&delegation={dl.pk}"], args.rounds)
-    _measure("dashboard, page 20 of a list", client, [f"{base}&list=training&page=20"],
-             args.rounds)
+    _measure("dashboard, page 20 of a list", client, [f"{base}&list=training&page=20"], args.rounds)
     _measure("dashboard, the flag list", client, [f"{base}&list=flagged"], args.rounds)
     codes = list(Deputyship.objects.values_list("public_code", flat=True).order_by("?")[:200])
     anonymous = Client(HTTP_HOST="127.0.0.1")
-    _measure("public profile (random deputies)", anonymous, [f"/d/{c}/" for c in codes],
-             max(args.rounds, 200))
+    _measure(
+        "public profile (random deputies)",
+        anonymous,
+        [f"/d/{c}/" for c in codes],
+        max(args.rounds, 200),
+    )
     _plans(big)
 
 
