@@ -39,27 +39,36 @@ class Expect:
 ALL = ("home", "notifications")
 ORGS = ("home", "orgs", "notifications", "stats")
 CAL = ("home", "calendar", "notifications")
-DEPUTY = ("home", "mine", "notifications")
+DEPUTY = ("home", "mine", "notifications", "citizen_messages")
 UNIT = ("home", "calendar", "notifications", "stats", "unit_queue")
 
 # What each person of the world fixture must see: panels in page order, header entries.
 EXPECT: dict[str, Expect] = {
     "admin": Expect(
         ("admin", "inbox"),
-        ("home", "orgs", "calendar", "accounts", "notifications", "office_inbox", "stats"),
+        (
+            "home",
+            "orgs",
+            "calendar",
+            "accounts",
+            "notifications",
+            "office_inbox",
+            "stats",
+            "coverage",
+        ),
         unread=2,
     ),
     "affairs": Expect(
-        ("affairs", "inbox"),
-        ("home", "orgs", "calendar", "notifications", "office_inbox", "stats"),
+        ("affairs", "coverage", "inbox"),
+        ("home", "orgs", "calendar", "notifications", "office_inbox", "stats", "coverage"),
     ),
-    "deputy": Expect(("deputy", "inbox"), DEPUTY, unread=3),
-    "deputy2": Expect(("deputy", "inbox"), DEPUTY),
+    "deputy": Expect(("deputy", "deputy-public", "inbox"), DEPUTY, unread=3),
+    "deputy2": Expect(("deputy", "deputy-public", "inbox"), DEPUTY),
     "edu_clerk": Expect(("unit", "inbox"), UNIT, unread=1),
     "edu_head": Expect(("unit", "inbox"), UNIT),
     "transport_clerk": Expect(("unit", "inbox"), UNIT),
     "station": Expect(("station", "inbox"), ALL),
-    "sc_member": Expect(("deputy", "sc", "inbox"), DEPUTY, unread=12),
+    "sc_member": Expect(("deputy", "sc", "deputy-public", "inbox"), DEPUTY, unread=12),
     "committee": Expect(("supervision", "inbox"), ORGS),
     "supervisor": Expect(("overdue", "supervision", "inbox"), ORGS),
     "leader": Expect(("supervision", "inbox"), ORGS),
