@@ -185,6 +185,30 @@ else:
 RENDA_HOME_CACHE_SECONDS = int(
     os.environ.get("RENDA_HOME_CACHE_SECONDS", "0" if RENDA_ENV == "test" else "60")
 )
+# Citizens' messages on a deputy's public profile are limited per address
+# (renda.deputies.ratelimits): the counters must be shared by every worker, so Redis when there
+# is one, otherwise a database table (made by the deputies' migration 0003).
+CACHES["ratelimit"] = (
+    {**CACHES["default"], "KEY_PREFIX": "renda-rl"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "renda_rate_limits",
+    }
+)
+# The address printed in deputy codes (代表码), e.g. https://rd.example.gov.cn: the public one,
+# even when the office works on an internal address. Empty: the address of the request.
+RENDA_PUBLIC_URL = os.environ.get("RENDA_PUBLIC_URL", "").rstrip("/")
+# A font that draws Chinese, for the deputy's name under a printed code (else one is looked for).
+RENDA_CJK_FONT = os.environ.get("RENDA_CJK_FONT", "")
+# (count, seconds) windows: 5 messages per 10 minutes and 20 a day from one address.
+RENDA_MESSAGE_LIMITS = [
+    (int(n), int(s))
+    for n, s in (
+        pair.split("/")
+        for pair in os.environ.get("RENDA_MESSAGE_LIMITS", "5/600,20/86400").split(",")
+    )
+]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

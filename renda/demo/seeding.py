@@ -39,6 +39,7 @@ from .dataset import (
     deputy_names,
 )
 from .deputies_activities import seed_activities
+from .deputies_public import seed_deputies_public
 from .deputies_registry import seed_deputies_registry
 from .deputies_scoring import seed_deputies_scoring
 from .suggestion_seeding import seed_suggestions
@@ -305,6 +306,7 @@ def _seed_demo(password: str) -> Counter[str]:
         )
     )
 
+    seeder.created.update(seed_deputies_public(everyone, congresses))
     if seeder.created:
         record_event(city, "demo.seeded", by=None, data=dict(sorted(seeder.created.items())))
     return seeder.created

@@ -13,4 +13,7 @@ class DeputiesConfig(AppConfig):
 
         register_verbs(EVENT_LABELS)
 
-        from . import home_panels_activities  # noqa: F401 - registers the home-page panels
+        from . import (
+            home_panels_activities,  # noqa: F401 - registers the home-page panels
+            home_panels_public,  # noqa: F401  (registers the home panels)
+        )

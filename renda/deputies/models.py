@@ -301,7 +301,15 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["activity", "deputyship"], name="attendance_unique")
         ]
-        indexes = [models.Index(fields=["deputyship", "outcome"])]
+        indexes = [
+            models.Index(fields=["deputyship", "outcome"]),
+            # DEP-TERMINATE: the flag reads only unexcused absences, a small part of the rows.
+            models.Index(
+                fields=["deputyship", "activity"],
+                condition=Q(outcome="absent"),
+                name="attendance_absent_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.activity_id}:{self.deputyship_id} {self.outcome}"
@@ -515,10 +523,14 @@ class ContactLink(models.Model):
 
 class WorkPlan(models.Model):
     """DEP-PLAN: a congress's annual deputy-work plan, adopted by the director's council, told to
-    deputies and published."""
+    deputies and published. A published plan is never edited: a correction is a new version of
+    the same year (version 2, 3 …) with a note saying what changed; the earlier one stays
+    published, marked as superseded."""
 
     congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="work_plans")
     year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    correction_note = models.CharField(_("what this version corrects"), max_length=500, blank=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=50000)
     adopted_on = models.DateField(_("adopted on"))
@@ -531,9 +543,11 @@ class WorkPlan(models.Model):
     class Meta:
         verbose_name = _("deputy-work plan")
         verbose_name_plural = _("deputy-work plans")
-        ordering = ["congress", "-year"]
+        ordering = ["congress", "-year", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["congress", "year"], name="work_plan_unique_year")
+            models.UniqueConstraint(
+                fields=["congress", "year", "version"], name="work_plan_unique_version"
+            )
         ]
 
     def __str__(self) -> str:

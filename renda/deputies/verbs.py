@@ -47,4 +47,11 @@ EVENT_LABELS = {
     "score_table.changed": pgettext_lazy("history", "Score table changed"),
     "scores.computed": pgettext_lazy("history", "Deputies' scores computed"),
     # --- public profile, citizens' messages, coverage, work plan
+    "citizen_message.received": pgettext_lazy("history", "Citizen's message received"),
+    "citizen_message.read": pgettext_lazy("history", "Citizen's message read by the deputy"),
+    "contact_link.added": pgettext_lazy("history", "Fixed contact with a deputy recorded"),
+    "contact_link.removed": pgettext_lazy("history", "Fixed contact with a deputy removed"),
+    "work_plan.created": pgettext_lazy("history", "Deputy-work plan written"),
+    "work_plan.updated": pgettext_lazy("history", "Deputy-work plan draft changed"),
+    "work_plan.published": pgettext_lazy("history", "Deputy-work plan published"),
 }

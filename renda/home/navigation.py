@@ -96,6 +96,12 @@ def _can_use_registry(request: HttpRequest) -> bool:
     return can_use_registry(request.user)
 
 
+def _can_use_deputies_office_pages(request: HttpRequest) -> bool:
+    from renda.deputies.permissions_public import can_use_office_pages
+
+    return can_use_office_pages(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -138,6 +144,7 @@ NAV: list[NavItem] = [
     NavItem("mine", _("My suggestions"), "suggestions:mine", _can_write_suggestions),
     NavItem("my_duties", _("My duties"), "deputies:my_duties", _is_deputy),
     NavItem("my_score", _("My performance points"), "deputies:my_score", _is_deputy),
+    NavItem("citizen_messages", _("Citizens' messages"), "deputies:messages", _is_deputy),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
     NavItem(
         "office_inbox",
@@ -149,6 +156,9 @@ NAV: list[NavItem] = [
     NavItem("deputies", pgettext_lazy("nav", "Deputies"), "deputies:registry", _can_use_registry),
     NavItem("activities", _("Activities"), "deputies:activity_list", _can_organise_activities),
     NavItem("deputy_scores", _("Deputies' points"), "deputies:scores", _manages_deputy_scores),
+    NavItem(
+        "coverage", _("Deputies' coverage"), "deputies:coverage", _can_use_deputies_office_pages
+    ),
     NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]

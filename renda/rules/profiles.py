@@ -39,6 +39,8 @@ EXCLUDED_COMMON = (
     "ongoing_tender",  # opinions on who should win an ongoing tender
 )
 EXCLUDED_BEIJING = (*EXCLUDED_COMMON, "legal_consultation", "petition")
+# Values that are local practice in every profile (no regulation we know of gives them).
+ASSUMED_EVERYWHERE = ("sc_contact_target",)
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,17 @@ class RuleProfile:
             "township": 5,
         }
     )
+    # Coverage (issue 4): grassroots deputies each standing-committee member keeps fixed contact
+    # with (常委会组成人员联系基层代表). Practice, no statute fixes the number: every profile
+    # marks it assumed (ASSUMED_EVERYWHERE).
+    sc_contact_target: int = 5
     # Values this profile's own regulation does not give (taken from the default or the most
     # common local rule): listed so offices can check them.
     assumed: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        extra = tuple(a for a in ASSUMED_EVERYWHERE if a not in self.assumed)
+        object.__setattr__(self, "assumed", self.assumed + extra)
 
     def cosigners_needed(self, level: str) -> int:
         """MOTION-COSIGN: at least 10 deputies at county level and above, 5 at township level
@@ -92,6 +102,7 @@ class RuleProfile:
             "rehandle_period": str(self.rehandle_period),
             "excluded_grounds": list(self.excluded_grounds),
             "motion_cosigners": dict(self.motion_cosigners),
+            "sc_contact_target": self.sc_contact_target,
             "assumed": list(self.assumed),
         }
 

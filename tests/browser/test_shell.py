@@ -39,7 +39,7 @@ class Expect:
 ALL = ("home", "notifications")
 ORGS = ("home", "orgs", "notifications", "stats")
 CAL = ("home", "calendar", "notifications")
-DEPUTY = ("home", "mine", "my_duties", "my_score", "notifications")
+DEPUTY = ("home", "mine", "my_duties", "my_score", "citizen_messages", "notifications")
 UNIT = ("home", "calendar", "notifications", "stats", "unit_queue")
 
 # What each person of the world fixture must see: panels in page order, header entries.
@@ -57,11 +57,12 @@ EXPECT: dict[str, Expect] = {
             "deputies",
             "activities",
             "deputy_scores",
+            "coverage",
         ),
         unread=2,
     ),
     "affairs": Expect(
-        ("affairs", "organiser-activities", "inbox"),
+        ("affairs", "organiser-activities", "coverage", "inbox"),
         (
             "home",
             "orgs",
@@ -72,17 +73,20 @@ EXPECT: dict[str, Expect] = {
             "deputies",
             "activities",
             "deputy_scores",
+            "coverage",
         ),
     ),
-    "deputy": Expect(("deputy", "deputy-activities", "inbox"), DEPUTY, unread=3),
-    "deputy2": Expect(("deputy", "deputy-activities", "inbox"), DEPUTY),
+    "deputy": Expect(("deputy", "deputy-activities", "deputy-public", "inbox"), DEPUTY, unread=3),
+    "deputy2": Expect(("deputy", "deputy-activities", "deputy-public", "inbox"), DEPUTY),
     "edu_clerk": Expect(("unit", "inbox"), UNIT, unread=1),
     "edu_head": Expect(("unit", "inbox"), UNIT),
     "transport_clerk": Expect(("unit", "inbox"), UNIT),
     "station": Expect(
         ("station", "organiser-activities", "inbox"), ("home", "notifications", "activities")
     ),
-    "sc_member": Expect(("deputy", "sc", "deputy-activities", "inbox"), DEPUTY, unread=12),
+    "sc_member": Expect(
+        ("deputy", "sc", "deputy-activities", "deputy-public", "inbox"), DEPUTY, unread=12
+    ),
     "committee": Expect(("supervision", "inbox"), ORGS),
     "supervisor": Expect(("overdue", "supervision", "inbox"), ORGS),
     "leader": Expect(("supervision", "inbox"), ORGS),

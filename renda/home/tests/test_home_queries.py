@@ -30,15 +30,20 @@ ADMIN_HOME_QUERIES = HOME_QUERIES + 3
 # organiser's panel ("Activities to close, leave to decide": the office, station staff) adds
 # the five oldest activities waiting (1) and, when there are five or more, their count (1).
 ACTIVITY_PANEL = 2
+# Issue 4 (deputies, public part): the deputy's "Citizens' messages and the work plan" panel adds
+# one query (their deputyships with the unread count and the current plan as subqueries); the
+# office's "Deputies' duties" panel adds one (the DEP-TERMINATE flag count; the coverage counts
+# come from the cache the dashboard fills, no query).
+PUBLIC_PANEL = 1
 ROLE_EXTRA_QUERIES = {
     "committee": 1,
     "leader": 1,
     "supervisor": 1,
-    "deputy": 2 + ACTIVITY_PANEL,
-    "deputy2": 2 + ACTIVITY_PANEL,
-    "sc_member": 2 + ACTIVITY_PANEL,
-    "affairs": 2 + ACTIVITY_PANEL,
-    "county_affairs": 2 + ACTIVITY_PANEL,
+    "deputy": 2 + ACTIVITY_PANEL + PUBLIC_PANEL,
+    "deputy2": 2 + ACTIVITY_PANEL + PUBLIC_PANEL,
+    "sc_member": 2 + ACTIVITY_PANEL + PUBLIC_PANEL,
+    "affairs": 2 + ACTIVITY_PANEL + PUBLIC_PANEL,
+    "county_affairs": 2 + ACTIVITY_PANEL + PUBLIC_PANEL,
     "station": ACTIVITY_PANEL,
     "edu_clerk": 2,
     "edu_head": 2,

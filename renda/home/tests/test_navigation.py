@@ -11,17 +11,19 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 OFFICE = {"orgs", "calendar", "office_inbox", "stats", "deputies", "activities", "deputy_scores"}
+OFFICE |= {"coverage"}
+DEPUTY = {"mine", "my_score", "my_duties", "citizen_messages"}
 EXPECTED = {
     "admin": ALL | {"accounts"} | OFFICE,
     "affairs": ALL | OFFICE,
     "county_affairs": ALL | OFFICE,
-    "deputy": ALL | {"mine", "my_score", "my_duties"},
-    "deputy2": ALL | {"mine", "my_score", "my_duties"},
+    "deputy": ALL | DEPUTY,
+    "deputy2": ALL | DEPUTY,
     "edu_clerk": ALL | {"calendar", "unit_queue", "stats"},
     "edu_head": ALL | {"calendar", "unit_queue", "stats"},
     "transport_clerk": ALL | {"calendar", "unit_queue", "stats"},
     "station": ALL | {"activities"},
-    "sc_member": ALL | {"mine", "my_score", "my_duties"},
+    "sc_member": ALL | DEPUTY,
     "committee": ALL | {"orgs", "stats"},
     "supervisor": ALL | {"orgs", "stats"},
     "leader": ALL | {"orgs", "stats"},
@@ -74,6 +76,7 @@ def test_staff_see_the_administration_entry(world):
         "deputies",
         "activities",
         "deputy_scores",
+        "coverage",
         "admin",
     ]
 
@@ -81,8 +84,8 @@ def test_staff_see_the_administration_entry(world):
 def test_admins_see_every_entry_but_the_staff_only_admin_site(world):
     keys = [link.key for link in navigation_for(_request(world["admin"]))]
     # An administrator acts for no handling unit, so has no unit queue, and is no deputy, so
-    # writes no suggestions, has no duty record and no performance points.
-    hidden = ("admin", "unit_queue", "mine", "my_duties", "my_score")
+    # writes no suggestions, has no duty record, no performance points and no citizens' messages.
+    hidden = ("admin", "unit_queue", "mine", "my_duties", "my_score", "citizen_messages")
     assert keys == [item.key for item in NAV if item.key not in hidden]
 
 
@@ -115,5 +118,12 @@ def test_shell_context_costs_no_query_until_a_template_uses_it(world, django_ass
     assert isinstance(context["unread_count"], LazyUnreadCount)
     with django_assert_num_queries(2):  # the roles, then the unread COUNT
         keys = [link.key for link in context["nav_items"]]
-        assert keys == ["home", "mine", "my_duties", "my_score", "notifications"]
+        assert keys == [
+            "home",
+            "mine",
+            "my_duties",
+            "my_score",
+            "citizen_messages",
+            "notifications",
+        ]
         assert int(context["unread_count"]) == 0

@@ -125,3 +125,12 @@ def test_motion_cosign_thresholds(level, needed):
 def test_values_a_regulation_does_not_give_are_flagged_as_assumed():
     for profile in PROFILES.values():
         assert set(profile.assumed) <= set(profile.as_dict())
+
+
+def test_sc_contact_target_is_five_and_marked_assumed_in_every_profile():
+    """Coverage (issue 4 point 6): each standing-committee member's fixed contacts with
+    grassroots deputies — a practice value, so every profile lists it as assumed."""
+    for profile in PROFILES.values():
+        assert profile.sc_contact_target == 5
+        assert "sc_contact_target" in profile.assumed
+        assert profile.as_dict()["sc_contact_target"] == 5

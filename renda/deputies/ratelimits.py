@@ -1,0 +1,79 @@
+"""Per-address limits on citizens' messages (fixed windows counted in the "ratelimit" cache).
+
+Why not django-ratelimit: its own system checks refuse the caches of the embedded mode (LocMem
+is not shared between workers, the database cache has no atomic increment), so the platform
+would have to silence them. The algorithm is the same fixed-window counter and fits here: the
+counters live in Redis in production (atomic INCR) and in a database table otherwise, which
+every gunicorn worker shares; two posts racing in the same instant may both pass the last slot
+there, which a limit against floods can afford.
+
+A window is keyed by its number (now // seconds), so the moment it ends — when to retry — is
+known without storing it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_at: datetime | None = None  # when the fullest window ends (only when refused)
+
+    @property
+    def retry_after_seconds(self) -> int:
+        if self.retry_at is None:
+            return 0
+        return max(1, int((self.retry_at - timezone.now()).total_seconds()) + 1)
+
+
+def _limits() -> list[tuple[int, int]]:
+    return list(getattr(settings, "RENDA_MESSAGE_LIMITS", [(5, 600), (20, 86400)]))
+
+
+def _keys(scope: str, address: str, now: float) -> list[tuple[str, int, int, float]]:
+    out = []
+    for count, seconds in _limits():
+        window = int(now // seconds)
+        key = f"{scope}:{address}:{seconds}:{window}"
+        out.append((key, count, seconds, (window + 1) * seconds))
+    return out
+
+
+def check(scope: str, address: str | None) -> Verdict:
+    """Whether one more message from this address is within every limit (counts nothing)."""
+    now = time.time()
+    cache = caches["ratelimit"]
+    keys = _keys(scope, address or "unknown", now)
+    used = cache.get_many([k for k, *_rest in keys])
+    ends = [end for key, count, _s, end in keys if used.get(key, 0) >= count]
+    if not ends:
+        return Verdict(True)
+    return Verdict(False, datetime.fromtimestamp(max(ends), tz=timezone.get_current_timezone()))
+
+
+def count(scope: str, address: str | None) -> None:
+    """Count one message from this address in every window."""
+    now = time.time()
+    cache = caches["ratelimit"]
+    atomic = isinstance(cache, RedisCache)
+    for key, _count, _seconds, end in _keys(scope, address or "unknown", now):
+        timeout = int(end - now) + 1  # the counter lives until its window ends
+        if atomic:
+            # add() starts the window's counter; Redis INCR is atomic and keeps the expiry.
+            cache.add(key, 0, timeout=timeout)
+            try:
+                cache.incr(key)
+                continue
+            except ValueError:  # expired between add and incr: start it again
+                pass
+        # Other backends' incr() is a get and a set that resets the expiry: set it ourselves.
+        cache.set(key, int(cache.get(key, 0)) + 1, timeout=timeout)
