@@ -164,13 +164,18 @@ NAV: list[NavItem] = [
 ]
 
 
-def _current(url: str, path: str) -> str:
-    if path == url:
-        return "page"
-    # A page inside a section (/orgs/congress/3/) marks its section as the current location.
-    if url != "/" and path.startswith(url):
-        return "true"
-    return ""
+def _current_url(urls: list[str], path: str) -> tuple[str, str]:
+    """(the entry's url, "page" | "true") of the entry this page belongs to, or ("", "").
+
+    The page itself is "page"; a page inside a section (/orgs/congress/3/) marks the section
+    "true" — the entry with the longest url the path starts with, so /deputies/activities/3/
+    marks Activities, not the registry at /deputies/."""
+    if path in urls:
+        return path, "page"
+    inside = [url for url in urls if url != "/" and path.startswith(url)]
+    if inside:
+        return max(inside, key=len), "true"
+    return "", ""
 
 
 def navigation_for(request: HttpRequest) -> list[NavLink]:
@@ -178,10 +183,9 @@ def navigation_for(request: HttpRequest) -> list[NavLink]:
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    path = request.path
-    links = []
-    for item in NAV:
-        if item.visible(request):
-            url = item.url
-            links.append(NavLink(item.key, item.label, url, _current(url, path)))
-    return links
+    items = [item for item in NAV if item.visible(request)]
+    current_url, mark = _current_url([item.url for item in items], request.path)
+    return [
+        NavLink(item.key, item.label, item.url, mark if item.url == current_url else "")
+        for item in items
+    ]

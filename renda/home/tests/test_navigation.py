@@ -127,3 +127,11 @@ def test_shell_context_costs_no_query_until_a_template_uses_it(world, django_ass
             "notifications",
         ]
         assert int(context["unread_count"]) == 0
+
+
+def test_a_page_inside_a_subsection_marks_the_subsection_not_its_parent(world):
+    """/deputies/activities/… belongs to Activities (/deputies/activities/), not to the registry
+    at /deputies/: the longest entry the path starts with is the current one."""
+    links = navigation_for(_request(world["affairs"], "/deputies/activities/3/"))
+    marked = {link.key: link.current for link in links if link.current}
+    assert marked == {"activities": "true"}
