@@ -114,6 +114,8 @@ class NavItem:
     label: str | Promise
     url_name: str
     visible: Visible = _everyone
+    # Entries of one group sit together in a drop-down menu (when a person sees two or more).
+    group: str = ""
 
     @property
     def url(self) -> str:
@@ -128,6 +130,15 @@ class NavLink:
     label: str | Promise
     url: str
     current: str
+    group: str = ""
+    group_label: str | Promise = ""
+
+
+# Drop-down menus, so a header with many entries still fits a desktop screen on one line.
+GROUPS: dict[str, str | Promise] = {
+    "my_duty": _("My duties"),
+    "deputy_work": _("Deputies' work"),
+}
 
 
 @cache
@@ -142,8 +153,8 @@ NAV: list[NavItem] = [
     NavItem("calendar", _("Legal calendar"), "calendar:overview", _can_view_calendar),
     NavItem("accounts", _("Accounts"), "accounts:user_list", _can_manage_accounts),
     NavItem("mine", _("My suggestions"), "suggestions:mine", _can_write_suggestions),
-    NavItem("my_duties", _("My duties"), "deputies:my_duties", _is_deputy),
-    NavItem("my_score", _("My performance points"), "deputies:my_score", _is_deputy),
+    NavItem("my_duties", _("My duty record"), "deputies:my_duties", _is_deputy, "my_duty"),
+    NavItem("my_score", _("My performance points"), "deputies:my_score", _is_deputy, "my_duty"),
     NavItem("citizen_messages", _("Citizens' messages"), "deputies:messages", _is_deputy),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
     NavItem(
@@ -153,11 +164,33 @@ NAV: list[NavItem] = [
         _can_use_office_inbox,
     ),
     NavItem("stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats),
-    NavItem("deputies", pgettext_lazy("nav", "Deputies"), "deputies:registry", _can_use_registry),
-    NavItem("activities", _("Activities"), "deputies:activity_list", _can_organise_activities),
-    NavItem("deputy_scores", _("Deputies' points"), "deputies:scores", _manages_deputy_scores),
     NavItem(
-        "coverage", _("Deputies' coverage"), "deputies:coverage", _can_use_deputies_office_pages
+        "deputies",
+        pgettext_lazy("nav", "Deputies"),
+        "deputies:registry",
+        _can_use_registry,
+        "deputy_work",
+    ),
+    NavItem(
+        "activities",
+        _("Activities"),
+        "deputies:activity_list",
+        _can_organise_activities,
+        "deputy_work",
+    ),
+    NavItem(
+        "deputy_scores",
+        _("Deputies' points"),
+        "deputies:scores",
+        _manages_deputy_scores,
+        "deputy_work",
+    ),
+    NavItem(
+        "coverage",
+        _("Deputies' coverage"),
+        "deputies:coverage",
+        _can_use_deputies_office_pages,
+        "deputy_work",
     ),
     NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
@@ -186,6 +219,13 @@ def navigation_for(request: HttpRequest) -> list[NavLink]:
     items = [item for item in NAV if item.visible(request)]
     current_url, mark = _current_url([item.url for item in items], request.path)
     return [
-        NavLink(item.key, item.label, item.url, mark if item.url == current_url else "")
+        NavLink(
+            item.key,
+            item.label,
+            item.url,
+            mark if item.url == current_url else "",
+            item.group,
+            GROUPS.get(item.group, ""),
+        )
         for item in items
     ]

@@ -39,9 +39,31 @@ class ShellKey:
     language: str
     signed_in: bool
     display_name: str
-    nav: tuple[tuple[str, str, str, str], ...]  # (key, label, url, current)
+    nav: tuple[tuple[str, str, str, str, str, str], ...]  # key, label, url, current, group…
     unread: int
     password_change_current: bool
+
+
+def _grouped(nav: tuple[tuple[str, str, str, str, str, str], ...]) -> list[dict[str, Any]]:
+    """The header's entries, a group's entries gathered into one drop-down menu where a person
+    sees two or more of them (renda.home.navigation.GROUPS)."""
+    out: list[dict[str, Any]] = []
+    for k, label, url, current, group, group_label in nav:
+        entry = {"key": k, "label": label, "url": url, "current": current}
+        if group and out and out[-1].get("group") == group:
+            out[-1]["entries"].append(entry)
+            continue
+        out.append({"group": group, "label": group_label, "entries": [entry]})
+    flat: list[dict[str, Any]] = []
+    for block in out:
+        if block["group"] and len(block["entries"]) > 1:
+            block["key"] = block["group"]
+            block["is_menu"] = True
+            block["current"] = any(e["current"] for e in block["entries"])
+            flat.append(block)
+        else:
+            flat.extend(block["entries"])
+    return flat
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -49,10 +71,7 @@ def _render(key: ShellKey) -> tuple[str, str]:
     context = {
         "signed_in": key.signed_in,
         "display_name": key.display_name,
-        "nav_items": [
-            {"key": k, "label": label, "url": url, "current": current}
-            for k, label, url, current in key.nav
-        ],
+        "nav_items": _grouped(key.nav),
         "unread_count": key.unread,
         "password_change_current": key.password_change_current,
         "csrf_input": mark_safe(CSRF_MARK),  # noqa: S308 - a fixed mark, replaced below
@@ -80,7 +99,7 @@ def _unwrapped(user: Any) -> Any:
 # The navigation a person sees on a page is a function of their roles, their account flags and
 # the page (renda.home.navigation: the entries' predicates look at nothing else), so it is kept
 # under exactly those.
-_nav_cache: dict[tuple[Any, ...], tuple[tuple[str, str, str, str], ...]] = {}
+_nav_cache: dict[tuple[Any, ...], tuple[tuple[str, str, str, str, str, str], ...]] = {}
 
 
 def _navigation(request: HttpRequest, user: Any, language: str) -> tuple[Any, ...]:
@@ -97,7 +116,8 @@ def _navigation(request: HttpRequest, user: Any, language: str) -> tuple[Any, ..
     nav = _nav_cache.get(key)
     if nav is None:
         nav = tuple(
-            (link.key, str(link.label), link.url, link.current) for link in navigation_for(request)
+            (link.key, str(link.label), link.url, link.current, link.group, str(link.group_label))
+            for link in navigation_for(request)
         )
         if len(_nav_cache) >= CACHE_SIZE:
             _nav_cache.clear()
