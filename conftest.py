@@ -95,12 +95,18 @@ def _legal_calendar_filled(request: Any) -> None:
         return
     from renda.calendar.models import CalendarYear
 
+    import importlib
+
+    from django.apps import apps
+
     if not CalendarYear.objects.exists():
-        import importlib
-
-        from django.apps import apps
-
         importlib.import_module("renda.calendar.migrations.0002_fill_from_chinese_calendar").fill(
+            apps, None
+        )
+    from renda.opinions.models import OpinionCategory
+
+    if not OpinionCategory.objects.exists():  # the default category tree (a data migration)
+        importlib.import_module("renda.opinions.migrations.0002_default_categories").forwards(
             apps, None
         )
 

@@ -25,6 +25,10 @@ from renda.deputies.api_registry import router as deputies_registry_router
 from renda.deputies.api_scoring import router as deputies_scoring_router
 from renda.errors import DomainError
 from renda.notifications.api import router as notifications_router
+from renda.opinions.api_handling import router as opinions_handling_router
+from renda.opinions.api_receiving import router as opinions_receiving_router
+from renda.opinions.api_stations import router as stations_router
+from renda.opinions.api_stats import router as station_stats_router
 from renda.orgs.api import router as orgs_router
 from renda.suggestions.api_answers import commitments_router
 from renda.suggestions.api_answers import router as suggestions_answers_router
@@ -167,4 +171,8 @@ api.add_router("/deputies", deputies_registry_router, tags=["deputies"])
 api.add_router("/deputies", deputies_scoring_router, tags=["deputies"])
 api.add_router("/deputies", deputies_public_router, tags=["deputies"])
 api.add_router("/activities", activities_router, tags=["deputies"])
+api.add_router("/opinions", opinions_receiving_router, tags=["opinions"])
+api.add_router("/opinions", opinions_handling_router, tags=["opinions"])
+api.add_router("/stations", stations_router, tags=["opinions"])
+api.add_router("/stats", station_stats_router, tags=["statistics"])
 api.add_router("/duty-records", duty_records_router, tags=["deputies"])

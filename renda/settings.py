@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "renda.notifications",
     "renda.suggestions",
     "renda.deputies",
+    "renda.opinions",
     "renda.home",
     "renda.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("renda.notifications.urls")),
     path("suggestions/", include("renda.suggestions.urls")),
     path("deputies/", include("renda.deputies.urls")),
+    path("opinions/", include("renda.opinions.urls")),
     path("d/", include("renda.deputies.urls_profile")),
     path("django-admin/", admin.site.urls),
     path("", include("renda.home.urls")),

@@ -40,7 +40,12 @@ EXCLUDED_COMMON = (
 )
 EXCLUDED_BEIJING = (*EXCLUDED_COMMON, "legal_consultation", "petition")
 # Values that are local practice in every profile (no regulation we know of gives them).
-ASSUMED_EVERYWHERE = ("sc_contact_target",)
+ASSUMED_EVERYWHERE = (
+    "sc_contact_target",
+    "opinion_referral_period",
+    "opinion_rating_window",
+    "opinion_warning_days",
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,12 @@ class RuleProfile:
     # with (常委会组成人员联系基层代表). Practice, no statute fixes the number: every profile
     # marks it assumed (ASSUMED_EVERYWHERE).
     sc_contact_target: int = 5
+    # Citizens' opinions (issue 5): a referred unit answers within this period (practice, e.g.
+    # 15 working days; assumed everywhere), the citizen rates the answer within the window, and
+    # the deadline job warns this many days before the due date.
+    opinion_referral_period: Period = Period(WORKING_DAYS, 15)
+    opinion_rating_window: Period = Period(DAYS, 30)
+    opinion_warning_days: tuple[int, ...] = (5, 1)
     # Values this profile's own regulation does not give (taken from the default or the most
     # common local rule): listed so offices can check them.
     assumed: tuple[str, ...] = ()
@@ -103,6 +114,9 @@ class RuleProfile:
             "excluded_grounds": list(self.excluded_grounds),
             "motion_cosigners": dict(self.motion_cosigners),
             "sc_contact_target": self.sc_contact_target,
+            "opinion_referral_period": str(self.opinion_referral_period),
+            "opinion_rating_window": str(self.opinion_rating_window),
+            "opinion_warning_days": list(self.opinion_warning_days),
             "assumed": list(self.assumed),
         }
 

@@ -1,0 +1,7 @@
+"""HTML pages of the opinions app: the receiving part (namespace `opinions`)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
