@@ -93,11 +93,11 @@ def _legal_calendar_filled(request: Any) -> None:
         request.getfixturevalue("db")
     else:
         return
-    from renda.calendar.models import CalendarYear
-
     import importlib
 
     from django.apps import apps
+
+    from renda.calendar.models import CalendarYear
 
     if not CalendarYear.objects.exists():
         importlib.import_module("renda.calendar.migrations.0002_fill_from_chinese_calendar").fill(
