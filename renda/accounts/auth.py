@@ -13,7 +13,7 @@ from ninja.security.session import SessionAuth as NinjaSessionAuth
 
 from renda.errors import DomainError
 
-from .hot_reads import load_user
+from .hot_reads import load_user_with_roles
 from .models import ApiToken
 
 MAX_TOKEN_LENGTH = 200
@@ -68,11 +68,12 @@ class SessionAuth(NinjaSessionAuth):
 
 
 class ModelBackend(DjangoModelBackend):
-    """Django's model backend; the user of each signed-in request is read in plain SQL
-    (`hot_reads.load_user`), the same row and checks as Django's own get_user."""
+    """Django's model backend; the user of each signed-in request is read in plain SQL, with
+    their roles (`hot_reads.load_user_with_roles`): the same row and checks as Django's own
+    get_user, and the roles every page's navigation needs, in one query."""
 
     def get_user(self, user_id: Any) -> Any:
-        user = load_user(user_id)
+        user = load_user_with_roles(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

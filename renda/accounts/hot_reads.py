@@ -84,6 +84,68 @@ def load_user(pk: Any) -> Any:
 
 
 @cache
+def _user_with_roles_sql() -> str:
+    """The ORM's SQL for one user and, joined, each of their role assignments with its congress
+    and unit: one row per assignment (one row with empty role columns when there is none)."""
+    from renda.orgs.models import Congress, HandlingUnit
+
+    from .models import RoleAssignment, User
+
+    columns = [
+        *_names(User),
+        *(f"roles__{name}" for name in _names(RoleAssignment)),
+        *(f"roles__congress__{name}" for name in _names(Congress)),
+        *(f"roles__unit__{name}" for name in _names(HandlingUnit)),
+    ]
+    qs = User.objects.filter(pk=1).values_list(*columns).order_by("roles__id")
+    sql, params = qs.query.sql_with_params()
+    assert params == (1,)
+    return sql
+
+
+def load_user_with_roles(pk: Any) -> Any:
+    """The user with this primary key with their role assignments already attached (what
+    `permissions.role_assignments` reads), in one query; or None."""
+    from renda.orgs.models import Congress, HandlingUnit
+
+    from .models import RoleAssignment, User
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    with connections["default"].cursor() as cursor:
+        cursor.execute(_user_with_roles_sql(), [pk])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    n_user, n_ra = len(_names(User)), len(_names(RoleAssignment))
+    n_c = len(_names(Congress))
+    user = _from_row(User, rows[0][:n_user])
+    user._renda_roles = [
+        _attached(row[n_user:], n_ra, n_c, RoleAssignment, Congress, HandlingUnit)
+        for row in rows
+        if row[n_user] is not None
+    ]
+    return user
+
+
+def _attached(
+    row: Any, n_ra: int, n_c: int, ra_model: Any, congress_model: Any, unit_model: Any
+) -> Any:
+    """A role assignment with its congress and unit from one row's columns."""
+    ra = _from_row(ra_model, row[:n_ra])
+    c_row, u_row = row[n_ra : n_ra + n_c], row[n_ra + n_c :]
+    ra_model.congress.field.set_cached_value(
+        ra, _from_row(congress_model, c_row) if c_row[0] is not None else None
+    )
+    ra_model.unit.field.set_cached_value(
+        ra, _from_row(unit_model, u_row) if u_row[0] is not None else None
+    )
+    return ra
+
+
+@cache
 def _roles_sql() -> str:
     """The ORM's SQL for a user's role assignments with their congress and unit (the columns
     come in field order, the assignment's, then the congress's, then the unit's)."""
@@ -107,16 +169,7 @@ def load_roles(user_id: int) -> list[Any]:
     with connections["default"].cursor() as cursor:
         cursor.execute(_roles_sql(), [user_id])
         rows = cursor.fetchall()
-    out = []
-    for row in rows:
-        ra = _from_row(RoleAssignment, row[:n_ra])
-        c_row, u_row = row[n_ra : n_ra + n_c], row[n_ra + n_c :]
-        congress = _from_row(Congress, c_row) if c_row[0] is not None else None
-        unit = _from_row(HandlingUnit, u_row) if u_row[0] is not None else None
-        RoleAssignment.congress.field.set_cached_value(ra, congress)
-        RoleAssignment.unit.field.set_cached_value(ra, unit)
-        out.append(ra)
-    return out
+    return [_attached(row, n_ra, n_c, RoleAssignment, Congress, HandlingUnit) for row in rows]
 
 
 _KEY = "renda-hot-reads-key"

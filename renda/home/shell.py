@@ -125,6 +125,13 @@ def _navigation(request: HttpRequest, user: Any, language: str) -> tuple[Any, ..
     return nav
 
 
+@lru_cache(maxsize=1)
+def _password_change_url() -> str:
+    from django.urls import reverse
+
+    return reverse("accounts:password_change")
+
+
 class Shell:
     """The shell of one response; parts are drawn on first use (an htmx fragment draws none)."""
 
@@ -133,8 +140,6 @@ class Shell:
         self._parts: tuple[str, str] | None = None
 
     def _key(self) -> ShellKey:
-        from django.urls import reverse
-
         from renda.notifications.queries import unread_count
 
         request = self._request
@@ -148,7 +153,7 @@ class Shell:
             display_name=user.display_name if signed_in else "",
             nav=_navigation(request, user, language) if signed_in and request else (),
             unread=unread_count(user) if signed_in else 0,
-            password_change_current=signed_in and path == reverse("accounts:password_change"),
+            password_change_current=signed_in and path == _password_change_url(),
         )
 
     def _render_parts(self) -> tuple[str, str]:
@@ -188,3 +193,52 @@ def _forget(**kwargs: Any) -> None:
     _render.cache_clear()
     _assets.cache_clear()
     _nav_cache.clear()
+    _skeleton.cache_clear()
+
+
+# --- A page drawn from its skeleton --------------------------------------------------------
+# A page whose body is already rendered (the kept home page) needs nothing of the template
+# engine but the frame around it: the frame is drawn once per template and language with marks
+# where the shell's parts and the body go, and filled in by string joins.
+HEADER_MARK = "\ue000header\ue001"
+FOOTER_MARK = "\ue000footer\ue001"
+CONTENT_MARK = "\ue000content\ue001"
+
+
+class _MarkShell:
+    header = mark_safe(HEADER_MARK)  # noqa: S308 - a fixed mark
+    footer = mark_safe(FOOTER_MARK)  # noqa: S308 - a fixed mark
+
+    @property
+    def assets(self) -> SafeString:
+        return mark_safe(_assets(get_language() or ""))  # noqa: S308 - our template
+
+
+@lru_cache(maxsize=64)
+def _skeleton(template_name: str, language: str) -> tuple[str, str, str, str]:
+    html = get_template(template_name).render(
+        {"shell": _MarkShell(), "messages": (), "content": mark_safe(CONTENT_MARK)}  # noqa: S308
+    )
+    head, rest = html.split(HEADER_MARK)
+    middle, rest = rest.split(CONTENT_MARK)
+    tail, end = rest.split(FOOTER_MARK)
+    return head, middle, tail, end
+
+
+def has_messages(request: HttpRequest) -> bool:
+    """Whether a flash message waits for this response (then the page is drawn the usual way,
+    which shows it once)."""
+    from django.contrib.messages import get_messages
+
+    storage = get_messages(request)
+    return bool(getattr(storage, "_queued_messages", None)) or bool(
+        storage._loaded_messages  # type: ignore[attr-defined]
+    )
+
+
+def page_from_skeleton(request: HttpRequest, template_name: str, content: str) -> str:
+    """The page `template_name` (a template that extends base.html and puts `{{ content }}` in
+    its content block) around an already rendered `content`, with this request's shell."""
+    head, middle, tail, end = _skeleton(template_name, get_language() or "")
+    shell = Shell(request)
+    return "".join((head, shell.header, middle, content, tail, shell.footer, end))

@@ -15,6 +15,7 @@ from renda.accounts.permissions import is_admin, role_assignments
 from renda.notifications.queries import unread_count
 
 from .panels import panels_for
+from .shell import has_messages, page_from_skeleton
 from .versions import home_cache_key
 
 
@@ -57,6 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
             cache.set(key, cached, settings.RENDA_HOME_CACHE_SECONDS)
     else:
         user._renda_unread = cached[1]  # the header's count, as the panels saw it
+        if not has_messages(request):
+            return HttpResponse(page_from_skeleton(request, "home/home.html", cached[0]))
     return render(request, "home/home.html", {"content": mark_safe(cached[0])})  # noqa: S308
 
 

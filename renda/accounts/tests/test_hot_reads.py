@@ -49,3 +49,36 @@ def test_session_data_only_while_unexpired(world):
     assert session_data(key, row.expire_date + timedelta(seconds=1)) is None
     assert session_data("nope", timezone.now()) is None
     assert model_to_dict(world["deputy"])  # the session's user is still a plain model
+
+
+def test_load_user_with_roles_equals_the_orm(world):
+    from renda.accounts.hot_reads import load_user_with_roles
+
+    for user in User.objects.all():
+        loaded = load_user_with_roles(user.pk)
+        assert fields(loaded) == fields(user)
+        orm = list(
+            RoleAssignment.objects.filter(user=user)
+            .select_related("congress", "unit")
+            .order_by("id")
+        )
+        mine = loaded._renda_roles
+        assert [fields(r) for r in mine] == [fields(r) for r in orm]
+        for a, b in zip(mine, orm, strict=True):
+            assert (a.congress and fields(a.congress)) == (b.congress and fields(b.congress))
+            assert (a.unit and fields(a.unit)) == (b.unit and fields(b.unit))
+    assert load_user_with_roles(10**9) is None
+
+
+def test_a_session_changed_by_one_request_is_not_changed_for_the_next(world):
+    """The decoded session is kept per process by its stored text; what a request changes in
+    its own session (even inside a list) never leaks into the kept copy."""
+    from renda.accounts.sessions import SessionStore
+
+    store = SessionStore()
+    store["items"] = [1]
+    store.save()
+    first = SessionStore(store.session_key)
+    first["items"].append(2)  # changed in place, not saved
+    second = SessionStore(store.session_key)
+    assert second["items"] == [1]

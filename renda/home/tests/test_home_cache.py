@@ -161,3 +161,23 @@ def test_the_kept_page_of_another_day_is_not_served(world):
     with time_machine.travel(datetime(2026, 6, 2, 0, 1, tzinfo=shanghai), tick=False):
         morning = home_cache_key(user, roles, admin=False)
     assert evening != morning
+
+
+@override_settings(RENDA_HOME_CACHE_SECONDS=60)
+def test_a_waiting_message_is_shown_once_on_a_kept_page(world, clients):
+    """A flash message (e.g. "Saved.") is not part of the kept page: it shows once, then not."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    client = clients["deputy"]
+    page(client)  # kept now
+    request = RequestFactory().get("/")
+    storage = CookieStorage(request)
+    storage.add(constants.SUCCESS, "已保存。")
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies["messages"] = response.cookies["messages"].value
+    assert "已保存。" in page(client)
+    assert "已保存。" not in page(client)
