@@ -285,19 +285,3 @@ def rebuild_facts(
             progress(min(high, top), top)
         low = high + 1
     return SuggestionFact.objects.count(), AssignmentFact.objects.count()
-
-
-def refresh_for_deadlines(sender: object, *, deadline_ids: list[int], **kwargs: object) -> None:
-    """The calendar recomputed deadlines (CALENDAR-UNKNOWN-YEAR): rewrite the facts of the
-    suggestions whose lead units' answer deadline moved (their rows copy the due date). Runs in
-    the calendar action's transaction; the suggestions are locked in id order first."""
-    ids = sorted(
-        set(
-            Assignment.objects.filter(answer_deadline_id__in=deadline_ids).values_list(
-                "suggestion_id", flat=True
-            )
-        )
-    )
-    if ids:
-        list(Suggestion.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
-        refresh_facts_of(ids)

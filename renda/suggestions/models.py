@@ -201,6 +201,14 @@ class Assignment(models.Model):
     suggestion_state = models.CharField(max_length=12, choices=State.choices)
     suggestion_year = models.PositiveSmallIntegerField()
     suggestion_sequence = models.PositiveIntegerField(null=True, blank=True)
+    # A copy of the current due date the unit works to: its answer deadline's (SUG-DEADLINE, or
+    # SUG-REHANDLE once sent back) for a lead unit, its opinion deadline's (SUG-CO-OPINION) for a
+    # co-unit, so that the unit's queue of open assignments is read in due order from an index
+    # instead of joining and sorting the deadlines of all of them (issue 3, "Benchmark": ≈ 2 000
+    # open at the busy unit at 1 M). Written with the deadline by the actions (assign, a new
+    # lead after a return, re-handling) and by `actions.common.copy_due_dates` when the legal
+    # calendar moves deadlines; never edited on its own.
+    due = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -215,6 +223,8 @@ class Assignment(models.Model):
         # The unit queue's done part is read newest first from the index (queries.UnitQueue).
         indexes = [
             models.Index(fields=["unit", "state", "id"], name="assignment_unit_queue_idx"),
+            # The unit queue's open part, soonest due first, read in index order.
+            models.Index(fields=["unit", "state", "due", "id"], name="assignment_unit_due_idx"),
             # The API list filtered by unit (+ state, year): a range of this index, in the list's
             # order, covering (queries.listed_suggestions).
             models.Index(

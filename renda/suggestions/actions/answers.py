@@ -410,6 +410,7 @@ def _send_back(suggestion: Suggestion, assignment: Assignment, *, by: Any) -> da
         by=by,
     )
     assignment.answer_deadline = deadline
+    assignment.due = deadline.due  # the queue's copy of the due date, with the deadline
     assignment.state = AssignmentState.ACTIVE
     # A new deadline: its warnings, overdue mark and escalation start afresh (point 9).
     assignment.overdue_since = None
@@ -421,6 +422,7 @@ def _send_back(suggestion: Suggestion, assignment: Assignment, *, by: Any) -> da
     assignment.save(
         update_fields=[
             "answer_deadline",
+            "due",
             "state",
             "overdue_since",
             "escalated_at",

@@ -29,7 +29,7 @@ from ..facts import refresh_facts
 from ..models import TEXT_MAX, Assignment, Contact, CoOpinion, ReturnRequest, Suggestion
 from ..permissions import acts_for_unit, can_assign, heads_unit, is_office
 from ..queries import office_staff, unit_staff
-from .common import copy_to_assignments, lock, require_state
+from .common import copy_to_assignments, due_of, lock, require_state
 
 # At most this many units on one suggestion at once: more is a typing mistake, not a practice.
 MAX_UNITS = 50
@@ -164,7 +164,8 @@ def _start_assignments(
         a.return_deadline = _deadline(
             RETURN_WINDOW, assigned_on, profile.return_window, a, people, by
         )
-        a.save(update_fields=fields)
+        a.due = due_of(a)  # the queue's copy of the due date, with the deadline
+        a.save(update_fields=[*fields, "due"])
         made.append(a)
     return made
 

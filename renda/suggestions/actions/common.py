@@ -1,11 +1,18 @@
-"""What every suggestion action shares: locking the row, checking the state."""
+"""What every suggestion action shares: locking the row, checking the state, and keeping the
+derived copies of a suggestion's state and of its units' due dates in step."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from renda.calendar.models import Deadline
 from renda.errors import DomainError
 
+from ..choices import UnitRole
+from ..facts import refresh_facts_of
 from ..models import Assignment, Suggestion
 
 
@@ -36,4 +43,53 @@ def copy_to_assignments(suggestion: Suggestion) -> None:
         suggestion_state=suggestion.state,
         suggestion_year=suggestion.year,
         suggestion_sequence=suggestion.sequence,
+    )
+
+
+def due_of(assignment: Assignment) -> Any:
+    """The due date a unit works to, for its `due` copy: the answer deadline's for a lead unit
+    (SUG-DEADLINE, or SUG-REHANDLE once sent back), the opinion deadline's for a co-unit
+    (SUG-CO-OPINION). The deadlines must be the rows just set."""
+    deadline = (
+        assignment.answer_deadline
+        if assignment.role == UnitRole.LEAD
+        else assignment.co_opinion_deadline
+    )
+    return deadline.due if deadline is not None else None
+
+
+def copy_due_dates(deadline_ids: list[int]) -> int:
+    """Give the assignments whose current deadline is one of `deadline_ids` its due date again
+    (their `due` copy, read by the unit's queue): two UPDATEs, nothing read into Python.
+    Returns the number of assignments written."""
+    written = 0
+    for role, field in ((UnitRole.LEAD, "answer_deadline"), (UnitRole.CO, "co_opinion_deadline")):
+        written += Assignment.objects.filter(role=role, **{f"{field}_id__in": deadline_ids}).update(
+            due=Subquery(Deadline.objects.filter(pk=OuterRef(f"{field}_id")).values("due")[:1])
+        )
+    return written
+
+
+def follow_moved_deadlines(sender: object, *, deadline_ids: list[int], **kwargs: object) -> None:
+    """The legal calendar recomputed deadlines and these moved (CALENDAR-UNKNOWN-YEAR: a year's
+    holiday schedule entered; `calendar.actions.recompute_deadlines` sends `deadlines_moved`
+    inside its transaction). Rewrite what copies their due dates, in that transaction: the
+    assignments' `due` (the unit's queue) and the statistics' fact rows of the suggestions
+    whose lead units' answer deadline moved. The suggestions concerned are locked first, in id
+    order, as the actions lock them.
+
+    The calendar is a foundation app that knows nothing of its deadlines' owners; this receiver
+    (connected in apps.py) is how it reaches them."""
+    moved = Assignment.objects.filter(
+        answer_deadline_id__in=deadline_ids
+    ) | Assignment.objects.filter(co_opinion_deadline_id__in=deadline_ids)
+    ids = sorted(set(moved.values_list("suggestion_id", flat=True)))
+    if not ids:
+        return
+    list(Suggestion.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    copy_due_dates(deadline_ids)
+    refresh_facts_of(
+        Assignment.objects.filter(answer_deadline_id__in=deadline_ids).values_list(
+            "suggestion_id", flat=True
+        )
     )

@@ -5,6 +5,7 @@ count of the plain visibility query for every role and filter."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -92,10 +93,107 @@ def test_copies_of_a_returned_and_reassigned_suggestion(world):
     assert Suggestion.objects.get(pk=suggestion.pk).state == State.ASSIGNED
 
 
+def _due_out_of_step(suggestion: Suggestion) -> list[tuple[Any, ...]]:
+    """The suggestion's assignments (returned ones too) whose `due` copy differs from the due
+    date of the deadline the unit works to (none, when in step)."""
+    rows = Assignment.objects.filter(suggestion=suggestion).select_related(
+        "answer_deadline", "co_opinion_deadline"
+    )
+    assert rows.exists()
+    out = []
+    for a in rows:
+        deadline = a.answer_deadline if a.role == "lead" else a.co_opinion_deadline
+        assert deadline is not None
+        if a.due != deadline.due:
+            out.append((a.pk, a.unit_id, a.role, a.due, deadline.due))
+    return out
+
+
+def test_due_copies_follow_the_deadlines_through_assign_return_rehandle_and_the_calendar(world):
+    """The unit queue's copy of each assignment's due date (Assignment.due) equals the deadline
+    it works to after every step that sets or moves one: assigned (SUG-DEADLINE, and
+    SUG-CO-OPINION for the co-unit), a return approved with a new lead unit (SUG-RETURN), sent
+    back after a dissatisfied rating (SUG-REHANDLE), and the 2027 holiday schedule entered, which
+    moves the provisional deadlines (CALENDAR-UNKNOWN-YEAR, PERIOD-REST-DAY)."""
+    from renda.calendar.actions import enter_schedule
+    from renda.calendar.schedule import HolidayPeriod, SwappedWorkday
+    from renda.orgs.models import HandlingUnit
+    from renda.suggestions.actions.assignment import assign
+
+    from .assignment_builders import registered
+
+    health = HandlingUnit.objects.create(
+        congress=world.city, name="市卫生健康委", kind="government"
+    )
+    with at(date(2026, 12, 8)):
+        suggestion = assign(
+            registered(world),
+            lead_units=[world.transport],
+            co_units=[health],
+            by=world["affairs"],
+        )
+        assert _due_out_of_step(suggestion) == []
+        co = assignment_of(suggestion, health)
+        assert (co.due, co.co_opinion_deadline.provisional) == (date(2027, 2, 8), True)
+    with at(date(2026, 12, 9)):
+        ask = request_return(
+            assignment_of(suggestion, world.transport),
+            reason="应由教育部门办理。",
+            by=world["transport_clerk"],
+        )
+        assert _due_out_of_step(suggestion) == []
+        decide_return(ask, approve=True, new_lead_units=[world.edu.pk], by=world["affairs"])
+        assert _due_out_of_step(suggestion) == []
+        assert assignment_of(suggestion, world.edu).due == date(2027, 3, 9)
+    with at(date(2026, 12, 20)):
+        signed_off(world, suggestion, "edu")
+        give_answer(world, suggestion, "edu", category="A")
+        assert _due_out_of_step(suggestion) == []
+    with at(date(2026, 12, 21)):
+        rate(world, suggestion, "edu", rating="dissatisfied")
+        edu = assignment_of(suggestion, world.edu)
+        assert edu.answer_deadline.purpose == "rehandle"
+        assert (edu.due, edu.answer_deadline.provisional) == (date(2027, 1, 21), True)
+        assert _due_out_of_step(suggestion) == []
+    with at(date(2026, 12, 22)):
+        done = enter_schedule(
+            2027,
+            [
+                HolidayPeriod("元旦", date(2027, 1, 1), date(2027, 1, 3)),
+                HolidayPeriod("测试假日", date(2027, 1, 21), date(2027, 1, 22)),
+                HolidayPeriod("春节", date(2027, 2, 6), date(2027, 2, 13)),
+            ],
+            [SwappedWorkday(date(2027, 2, 14), "春节调休")],
+            by=world["admin"],
+        )
+        assert done.moved >= 2
+    assert _due_out_of_step(suggestion) == []
+    # The moved days themselves: Thursday 21 January is now a holiday (then the weekend), and
+    # Monday 8 February falls in the Spring Festival (Sunday 14 February is a working day).
+    assert assignment_of(suggestion, world.edu).due == date(2027, 1, 25)
+    assert assignment_of(suggestion, health).due == date(2027, 2, 14)
+
+
+def test_the_unit_queue_is_in_due_order_of_the_copies(world):
+    """The open part of the unit's queue: soonest due first (the `due` copy), ties by id."""
+    from renda.suggestions.queries import UnitQueue
+
+    with at(date(2026, 3, 2)):
+        later = handled(world, sign=False)
+    with at(date(2026, 2, 2)):
+        sooner = handled(world, sign=False)
+    with at(date(2026, 3, 2)):
+        same_day = handled(world, sign=False)
+    rows = UnitQueue(world["edu_clerk"])[0:10]
+    assert [a.suggestion_id for a in rows] == [sooner.pk, later.pk, same_day.pk]
+    # 2 February + 3 months is 2 May, in the May Day holiday (1–5 May 2026): the 6th.
+    assert [a.due for a in rows] == [date(2026, 5, 6), date(2026, 6, 2), date(2026, 6, 2)]
+
+
 def test_seed_scale_writes_the_copies(world):
     from renda.suggestions.scale import Options, seed_scale
 
-    seed_scale(Options(suggestions=40, deputies=2, units=3, years=2, seed=3), progress=print)
+    seed_scale(Options(suggestions=300, deputies=2, units=3, years=1, seed=3), progress=print)
     rows = Assignment.objects.select_related("suggestion")
     assert rows.count() > 20
     assert [
@@ -104,6 +202,15 @@ def test_seed_scale_writes_the_copies(world):
         if (a.suggestion_state, a.suggestion_year, a.suggestion_sequence)
         != (a.suggestion.state, a.suggestion.year, a.suggestion.sequence)
     ] == []
+    # The due copy: the answer deadline's (the re-handling one once sent back) for a lead unit,
+    # the opinion deadline's for a co-unit.
+    rows = rows.select_related("answer_deadline", "co_opinion_deadline")
+    assert [
+        a.pk
+        for a in rows
+        if a.due != (a.answer_deadline if a.role == "lead" else a.co_opinion_deadline).due
+    ] == []
+    assert rows.filter(role="co").exists() and rows.filter(suggestion_state="rehandling").exists()
 
 
 # --- listed_suggestions: the same rows, order and count as the plain query -------------------
