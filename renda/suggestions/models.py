@@ -196,7 +196,7 @@ class Assignment(models.Model):
     # Copies of the suggestion's state, year and sequence, so that a unit's list filtered by
     # state and year is one range of an index, read in the list's order (-year, -sequence, -id)
     # (issue 3, "Benchmark": 38 000 assignments of a busy unit at 1 M). Kept in step
-    # by the actions, in the same transaction as the change (actions.common.copy_to_assignments);
+    # by the actions, in the same transaction as the change (actions.common.copy_state);
     # never edited on their own.
     suggestion_state = models.CharField(max_length=12, choices=State.choices)
     suggestion_year = models.PositiveSmallIntegerField()
@@ -594,3 +594,27 @@ class StatsCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.congress_id}/{self.year}/{self.dimension}/{self.session_id}/{self.group_id}"
+
+
+class SuggestionCount(models.Model):
+    """How many suggestions past the draft a congress has per year, state and kind: the exact
+    `count` of the office's lists without counting a year's 100 000 rows on every page (issue 3,
+    "Benchmark"). Derived rows, kept by `actions.common.copy_state` in the transaction of every
+    action that changes a suggestion's state, kind or year; `manage.py rebuild_stats_facts`
+    rewrites them; `manage.py verify_stats` compares them with a count of the suggestions."""
+
+    congress_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=12, choices=State.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress_id", "year", "state", "kind"], name="suggestion_count_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.congress_id}/{self.year}/{self.state}/{self.kind}: {self.n}"

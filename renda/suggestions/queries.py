@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -19,6 +21,7 @@ from django.utils import timezone
 from renda.accounts.choices import Role
 from renda.accounts.permissions import is_admin, role_assignments
 
+from . import counts
 from .choices import COSIGN_STATES, AssignmentState, State, UnitRole
 from .models import Assignment, Suggestion
 
@@ -27,8 +30,18 @@ OFFICE_ROLES = frozenset({Role.DEPUTY_AFFAIRS, Role.COMMITTEE, Role.LEADER, Role
 UNIT_ROLES = frozenset({Role.UNIT_CLERK, Role.UNIT_HEAD})
 
 
-def _visibility(user: Any, *, one: bool = False) -> tuple[Q, Q | None, set[int]] | None:
-    """The arms of what a user may see: (personal, broad, units), None for an administrator.
+class Arms(NamedTuple):
+    """What a user may see, in arms (see `_visibility`)."""
+
+    personal: Q
+    broad: Q | None
+    units: set[int]
+    congresses: set[int]  # the office congresses behind `broad`
+
+
+def _visibility(user: Any, *, one: bool = False) -> Arms | None:
+    """The arms of what a user may see: (personal, broad, units, office congresses), None for
+    an administrator.
 
     `personal`: the suggestions they lead or co-sign (or are asked to), drafts included.
     `broad`: past the draft, their office congresses' and those assigned to their units (not
@@ -64,7 +77,7 @@ def _visibility(user: Any, *, one: bool = False) -> tuple[Q, Q | None, set[int]]
         broad = mine if broad is None else broad | mine
     if broad is not None:
         broad &= ~Q(state=State.DRAFT)
-    return personal, broad, units
+    return Arms(personal, broad, units, office_congresses)
 
 
 def suggestions_visible_to(user: Any, *, one: bool = False) -> QuerySet[Suggestion]:
@@ -77,8 +90,7 @@ def suggestions_visible_to(user: Any, *, one: bool = False) -> QuerySet[Suggesti
     arms = _visibility(user, one=one)
     if arms is None:
         return qs.exclude(state=State.DRAFT)
-    personal, broad, _units = arms
-    return qs.filter(personal if broad is None else personal | broad)
+    return qs.filter(arms.personal if arms.broad is None else arms.personal | arms.broad)
 
 
 class Listing:
@@ -90,11 +102,15 @@ class Listing:
         rows: QuerySet[Suggestion],
         *,
         assigned: QuerySet[Assignment] | None = None,
+        counted: Callable[[], int] | None = None,
         related: tuple[str, ...] = (),
     ) -> None:
         self._rows, self._assigned, self._related = rows, assigned, related
+        self._counted = counted
 
     def count(self) -> int:
+        if self._counted is not None:
+            return self._counted()
         return (self._assigned if self._assigned is not None else self._rows).count()
 
     def __getitem__(self, index: slice) -> list[Suggestion]:
@@ -113,13 +129,14 @@ def listed_suggestions(
     *,
     state: str | None = None,
     year: int | None = None,
+    kind: str | None = None,
     unit: int | None = None,
     narrow: Q | None = None,
     related: tuple[str, ...] = (),
 ) -> Listing:
     """A list's suggestions: those `suggestions_visible_to(user)` matching the filters (state,
-    year, assigned to `unit` and not returned, `narrow`), in the default order. The same rows,
-    built for a list of a million suggestions (issue 3, "Benchmark"):
+    year, kind, assigned to `unit` and not returned, `narrow`), in the default order. The same
+    rows, built for a list of a million suggestions (issue 3, "Benchmark"):
 
     - `unit=` reads the assignments' copies of the suggestion's state, year and sequence
       (Assignment.suggestion_*): a range of one index in the list's order, instead of every
@@ -131,7 +148,13 @@ def listed_suggestions(
       order: the database gathered every match, e.g. a year's 96 000 closed suggestions, and
       sorted them for each page). Staff use their broad arm (office congresses, units) alone
       unless their personal arm (what they lead or co-sign as deputies) adds a match outside it,
-      which one cheap query checks first (always run: a fixed number of queries)."""
+      which one cheap query checks first (always run: a fixed number of queries);
+    - when the list is exactly "every suggestion past the draft of some congresses" filtered by
+      nothing but state, year and kind (an administrator's, or an office's whose staff have no
+      unit role and no personal match outside it), its count is the sum of the office's list
+      counts (`counts.SuggestionCount`, kept by the actions) instead of a count over a year's
+      ≈ 100 000 rows. The same number: tests/test_lists.py compares it with the plain count
+      for every role and filter."""
     qs = Suggestion.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Listing(qs.none())
@@ -140,6 +163,8 @@ def listed_suggestions(
         where &= Q(state=state)
     if year:
         where &= Q(year=year)
+    if kind:
+        where &= Q(kind=kind)
     arms = _visibility(user)
     if unit:
         copies: dict[str, Any] = {"unit_id": unit}
@@ -148,22 +173,37 @@ def listed_suggestions(
         if year:
             copies["suggestion_year"] = year
         assigned = Assignment.objects.filter(**copies).exclude(state=AssignmentState.RETURNED)
-        if (arms is None or unit in arms[2]) and not narrow:
+        if (arms is None or unit in arms.units) and not narrow and not kind:
             # Visible exactly when past the draft (the unit's arm): the copies say it all.
             assigned = assigned.exclude(suggestion_state=State.DRAFT)
             return Listing(qs, assigned=assigned, related=related)
         where &= Q(pk__in=assigned.values("suggestion_id"))
+
+    def counted(congresses: set[int] | None) -> Callable[[], int] | None:
+        if unit or narrow:
+            return None
+        return partial(counts.counted, congresses, state=state, year=year, kind=kind)
+
     if arms is None:
-        return Listing(qs.filter(where).exclude(state=State.DRAFT), related=related)
-    personal, broad, units = arms
-    if unit and unit in units:
+        return Listing(
+            qs.filter(where).exclude(state=State.DRAFT), counted=counted(None), related=related
+        )
+    broad = arms.broad
+    if unit and unit in arms.units:
         # Assigned to one of the user's units: visible exactly when past the draft.
         broad = ~Q(state=State.DRAFT)
     if broad is None:
-        return Listing(qs.filter(where & personal), related=related)
-    if qs.filter(where & personal).exclude(broad).exists():
-        return Listing(qs.filter(where & (broad | personal)), related=related)
-    return Listing(qs.filter(where & broad), related=related)
+        return Listing(qs.filter(where & arms.personal), related=related)
+    if qs.filter(where & arms.personal).exclude(broad).exists():
+        return Listing(qs.filter(where & (broad | arms.personal)), related=related)
+    # The broad arm alone; it is "past the draft, of the office congresses" when the user holds
+    # no unit role (a unit's arm reaches suggestions of other congresses).
+    office_only = not arms.units
+    return Listing(
+        qs.filter(where & broad),
+        counted=counted(arms.congresses) if office_only else None,
+        related=related,
+    )
 
 
 def unit_ids_of(user: Any) -> set[int]:

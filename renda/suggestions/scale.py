@@ -1006,6 +1006,9 @@ def seed_scale(opts: Options, progress: Callable[[str], None] = print) -> Result
 
     facts = rebuild_facts()
     progress(f"statistics facts: {facts[0]:,} suggestions, {facts[1]:,} assignments")
+    from .counts import rebuild_counts
+
+    progress(f"list counts: {rebuild_counts():,} rows")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in SEEDED:

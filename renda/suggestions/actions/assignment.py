@@ -29,7 +29,7 @@ from ..facts import refresh_facts
 from ..models import TEXT_MAX, Assignment, Contact, CoOpinion, ReturnRequest, Suggestion
 from ..permissions import acts_for_unit, can_assign, heads_unit, is_office
 from ..queries import office_staff, unit_staff
-from .common import copy_to_assignments, due_of, lock, require_state
+from .common import copy_state, due_of, lock, require_state
 
 # At most this many units on one suggestion at once: more is a typing mistake, not a practice.
 MAX_UNITS = 50
@@ -316,7 +316,7 @@ def assign(
     suggestion.save(
         update_fields=["state", "is_complex", "notify_deadline", "deputy_notified_at", "updated_at"]
     )
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(
         suggestion,
         "suggestion.assigned",
@@ -397,7 +397,7 @@ def request_return(assignment: Assignment, *, reason: Any, by: Any) -> ReturnReq
     previous = suggestion.state
     suggestion.state = State.REASSIGNING
     suggestion.save(update_fields=["state", "updated_at"])
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(
         suggestion,
         "suggestion.return_requested",
@@ -515,7 +515,7 @@ def decide_return(
         _tell_lead_deputy(suggestion, made)
         fields.append("deputy_notified_at")
     suggestion.save(update_fields=fields)
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(
         suggestion,
         "suggestion.return_approved" if approve else "suggestion.return_refused",

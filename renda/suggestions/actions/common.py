@@ -11,16 +11,22 @@ from django.utils.translation import gettext as _
 from renda.calendar.models import Deadline
 from renda.errors import DomainError
 
+from .. import counts
 from ..choices import UnitRole
 from ..facts import refresh_facts_of
 from ..models import Assignment, Suggestion
+
+# The list count a locked suggestion is in, as read under the lock (see `copy_state`).
+_COUNTED_AS = "_renda_counted_as"
 
 
 def lock(suggestion: Suggestion | int) -> Suggestion:
     """Re-read the suggestion under a row lock: two clerks acting at once queue here, and the
     second sees the state the first left (then usually a 409)."""
     pk = suggestion if isinstance(suggestion, int) else suggestion.pk
-    return Suggestion.objects.select_for_update().get(pk=pk)
+    locked = Suggestion.objects.select_for_update().get(pk=pk)
+    setattr(locked, _COUNTED_AS, counts.key_of(locked))
+    return locked
 
 
 def require_state(suggestion: Suggestion, *states: str) -> None:
@@ -34,16 +40,24 @@ def require_state(suggestion: Suggestion, *states: str) -> None:
         )
 
 
-def copy_to_assignments(suggestion: Suggestion) -> None:
-    """Give the suggestion's assignments its current state, year and sequence (their copies for
-    the unit's list, issue 3 "Benchmark"). Every action that changes a suggestion's state (or
-    number) calls this right after saving it, in the same transaction; one UPDATE, no row read.
-    A `save()` hook would not do: bulk updates bypass it."""
+def copy_state(suggestion: Suggestion) -> None:
+    """Copy the suggestion's state, kind, year and sequence where the lists read them (issue 3,
+    "Benchmark"): onto its assignments (the unit's list) and into the office's list counts
+    (`counts`, SuggestionCount). Every action that changes a suggestion's state, kind or number
+    calls this right after saving it, in the same transaction: an UPDATE of its assignments and
+    one upsert of the counts when its count changed, no row read. The suggestion must be the
+    one `lock` returned (the count it leaves is the one read under the lock). A `save()` hook
+    would not do: bulk updates bypass it."""
+    if not hasattr(suggestion, _COUNTED_AS):
+        raise RuntimeError("copy_state() needs the suggestion as returned by lock()")
     Assignment.objects.filter(suggestion_id=suggestion.pk).update(
         suggestion_state=suggestion.state,
         suggestion_year=suggestion.year,
         suggestion_sequence=suggestion.sequence,
     )
+    now = counts.key_of(suggestion)
+    counts.move(getattr(suggestion, _COUNTED_AS), now)
+    setattr(suggestion, _COUNTED_AS, now)
 
 
 def due_of(assignment: Assignment) -> Any:

@@ -10,14 +10,18 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
+from django.test.utils import CaptureQueriesContext
 
 from conftest import WORLD_USERS
 from renda.accounts.models import RoleAssignment
+from renda.suggestions import counts
 from renda.suggestions.actions.assignment import decide_return, request_return
 from renda.suggestions.actions.registration import register
+from renda.suggestions.actions.submission import submit
 from renda.suggestions.choices import State
-from renda.suggestions.models import Assignment, Suggestion
+from renda.suggestions.models import Assignment, Suggestion, SuggestionCount
 from renda.suggestions.queries import listed_suggestions, suggestions_visible_to
 from renda.suggestions.tests.answer_builders import (
     assignment_of,
@@ -29,7 +33,7 @@ from renda.suggestions.tests.answer_builders import (
 )
 
 from .test_returns import MAR_2
-from .test_submission import BETWEEN_SESSIONS, drafted, submitted
+from .test_submission import BETWEEN_SESSIONS, drafted, motion_with, submitted
 
 
 def _out_of_step(suggestion: Suggestion) -> list[tuple[Any, ...]]:
@@ -54,6 +58,8 @@ def test_copies_follow_the_suggestion_through_its_whole_life(world):
         s = Suggestion.objects.get(pk=suggestion.pk)
         assert s.state == expected
         assert _out_of_step(s) == []
+        assert counts.difference() == {}  # the office's list counts
+        assert SuggestionCount.objects.get(state=expected).n == 1
         seen.append(s.state)
 
     with at(MAR_2):
@@ -218,9 +224,9 @@ def test_seed_scale_writes_the_copies(world):
 
 @pytest.fixture
 def spread(world):
-    """Suggestions in several states, years and units, drafts included; `affairs` is also a
-    deputy of the county congress with a suggestion there (a personal arm outside the office's
-    broad one)."""
+    """Suggestions in several states, years and units, drafts and a motion included; `affairs` is
+    also a deputy of the county congress with a suggestion there (a personal arm outside the
+    office's broad one)."""
     with time_machine.travel(BETWEEN_SESSIONS, tick=False):
         made = [drafted(world, cosigners=[world["deputy2"]])]
         made += [submitted(world, title=f"关于第{i}号路口的建议") for i in range(4)]
@@ -232,6 +238,9 @@ def spread(world):
         done = handled(world)
         give_answer(world, done, "edu")
         made.append(done)
+    with time_machine.travel(BETWEEN_SESSIONS, tick=False):
+        motion = motion_with(world, confirmed=10)
+        made.append(submit(motion, by=motion.lead_deputy))
     RoleAssignment.objects.create(user=world["affairs"], role="deputy", congress=world.county)
     for user in world.users.values():
         user.__dict__.pop("_renda_roles", None)  # roles are cached on the user object
@@ -240,13 +249,15 @@ def spread(world):
     return made
 
 
-def _plain(user: Any, state=None, year=None, unit=None, q=None) -> list[int]:
+def _plain(user: Any, state=None, year=None, unit=None, q=None, kind=None) -> list[int]:
     """The reference: the visibility query with the filters ANDed on, default order."""
     qs = suggestions_visible_to(user)
     if state:
         qs = qs.filter(state=state)
     if year:
         qs = qs.filter(year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
     if unit:
         qs = qs.filter(
             Exists(
@@ -272,19 +283,73 @@ def test_listed_suggestions_match_the_plain_query_for_every_role(world, spread, 
         {"year": 2026},
         {"year": 2025},
         {"q": "路口"},
+        {"kind": "motion"},
+        {"kind": "suggestion", "state": State.SUBMITTED},
+        {"kind": "suggestion", "year": 2026},
+        {"kind": "motion", "state": State.SUBMITTED, "year": 2026},
     ]
     for unit in units:
         for f in filters:
             expected = _plain(user, unit=unit, **f)
             narrow = Q(title__icontains=f["q"]) | Q(number__icontains=f["q"]) if "q" in f else None
             listing = listed_suggestions(
-                user, state=f.get("state"), year=f.get("year"), unit=unit, narrow=narrow
+                user,
+                state=f.get("state"),
+                year=f.get("year"),
+                kind=f.get("kind"),
+                unit=unit,
+                narrow=narrow,
             )
             got = [s.pk for s in listing[0:100]]
             assert got == expected, (username, unit, f)
             assert listing.count() == len(expected), (username, unit, f)
             # Paging: the second page of two is the rest, in order.
             assert [s.pk for s in listing[2:100]] == expected[2:], (username, unit, f)
+
+
+def _count_sql(listing: Any) -> str:
+    with CaptureQueriesContext(connection) as ctx:
+        listing.count()
+    assert len(ctx.captured_queries) == 1
+    return ctx.captured_queries[0]["sql"]
+
+
+def test_the_office_and_admin_counts_come_from_the_list_counts(world, spread):
+    """The office's and an administrator's lists filtered by state, year and kind only: the count
+    is read from the kept list counts (SuggestionCount), and equals the plain count; anything
+    else (a unit, a search, a unit clerk's list) is counted from the suggestions."""
+    table = SuggestionCount._meta.db_table
+    assert counts.difference() == {}
+    for username in ("admin", "committee", "leader", "supervisor"):
+        user = world[username]
+        for f in ({}, {"state": State.SUBMITTED, "year": 2026}, {"kind": "motion"}):
+            listing = listed_suggestions(user, **f)
+            assert table in _count_sql(listing), (username, f)
+            assert listing.count() == len(_plain(user, **f)) > 0, (username, f)
+    q = Q(title__icontains="路口")
+    assert table not in _count_sql(listed_suggestions(world["leader"], narrow=q))
+    assert table not in _count_sql(listed_suggestions(world["leader"], unit=world.edu.pk))
+    assert table not in _count_sql(listed_suggestions(world["edu_clerk"]))
+    # The office clerk's own county draft is outside the office's arm: the plain count.
+    assert table not in _count_sql(listed_suggestions(world["affairs"]))
+
+
+def test_a_wrong_list_count_shows_in_the_count_and_verify_stats_names_it(world, spread):
+    """The served count really is the kept one (a test that could not fail otherwise), and
+    `verify_stats` finds the difference; `rebuild_stats_facts` repairs it."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    before = listed_suggestions(world["leader"], state=State.SUBMITTED).count()
+    SuggestionCount.objects.filter(state=State.SUBMITTED, kind="suggestion").update(n=F("n") + 5)
+    assert listed_suggestions(world["leader"], state=State.SUBMITTED).count() == before + 5
+    with pytest.raises(CommandError) as failed:
+        call_command("verify_stats", stdout=StringIO())
+    assert "List counts differ" in str(failed.value) and "submitted" in str(failed.value)
+    call_command("rebuild_stats_facts", stdout=StringIO())
+    assert counts.difference() == {}
+    assert listed_suggestions(world["leader"], state=State.SUBMITTED).count() == before
 
 
 def test_an_office_clerk_who_is_a_deputy_elsewhere_sees_both(world, spread, api):

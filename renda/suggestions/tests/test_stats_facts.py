@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from renda.calendar.actions import recompute_deadlines
 from renda.calendar.models import Deadline
+from renda.suggestions import counts
 from renda.suggestions.actions.answers import (
     CommitmentIn,
     close,
@@ -67,6 +68,8 @@ def same_as_reference(world: Any, step: str, *days: date) -> dict[str, Any]:
             expected = reference_stats(f, deputy_limit=None)
             difference = first_difference(got, expected)
             assert difference is None, f"after {step}, as of {today}, {f}: {difference}"
+    # The office's list counts (counts.py), kept by the same actions.
+    assert counts.difference() == {}, f"list counts after {step}"
     return suggestion_stats(StatsFilter(congress=world.city, today=TODAY)).totals
 
 
