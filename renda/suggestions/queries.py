@@ -59,8 +59,17 @@ def _visibility(user: Any, *, one: bool = False) -> Arms | None:
             office_congresses.add(ra.congress_id)
         if ra.role in UNIT_ROLES and ra.unit_id:
             units.add(ra.unit_id)
+    # One IN over a UNION ALL of the user's own rows (their sponsor rows, and what they lead,
+    # which also has a sponsor row unless entered otherwise): the database starts from those few
+    # rows. `lead_deputy = me OR id IN (…)` cannot be read from an index: PostgreSQL filtered a
+    # whole year's suggestions for it (42 ms at 1 M for the office's personal-arm check).
     sponsored = Sponsor.objects.filter(deputy=user, declined_at__isnull=True)
-    personal = Q(lead_deputy=user) | Q(pk__in=sponsored.values("suggestion_id"))
+    led = Suggestion.objects.filter(lead_deputy=user)
+    personal = Q(
+        pk__in=sponsored.order_by()
+        .values("suggestion_id")
+        .union(led.order_by().values("pk"), all=True)
+    )
     broad: Q | None = None
     if office_congresses:
         broad = Q(congress_id__in=office_congresses)
