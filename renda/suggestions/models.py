@@ -583,6 +583,9 @@ class StatsCounter(models.Model):
     commitments = models.IntegerField(default=0)
     commitments_met = models.IntegerField(default=0)
     commitments_met_on_time = models.IntegerField(default=0)
+    # As of the counters' day (StatsCounterDay): lead assignments still handling due before it.
+    unanswered_overdue = models.IntegerField(default=0)
+    overdue_now = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -591,9 +594,28 @@ class StatsCounter(models.Model):
                 name="stats_counter_unique_group",
             )
         ]
+        indexes = [
+            # The lead deputies ranked by `received` from the index alone, in group order (a
+            # year has ≈ 10 000 deputy rows at 1 M), then the ranked ones' rows looked up.
+            models.Index(
+                fields=["congress_id", "dimension", "year", "group_id", "received"],
+                name="stats_counter_rank_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.congress_id}/{self.year}/{self.dimension}/{self.session_id}/{self.group_id}"
+
+
+class StatsCounterDay(models.Model):
+    """The day the counters' overdue figures are as of (one row, id 1): moved forward by the
+    daily deadline job (facts.roll_counter_day), set to today by a rebuild. The statistics add
+    the lead assignments whose due date lies between it and the day asked for."""
+
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"counters as of {self.day}"
 
 
 class SuggestionCount(models.Model):
