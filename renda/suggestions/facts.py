@@ -210,15 +210,18 @@ _COUNTER_KEYS = ("congress_id", "year", "session_id", "dimension", "group_id")  
 
 
 def _overdue_parts(sign: int, where: str, late: str) -> list[str]:
-    """Per dimension, the lead assignments' fact rows matching `where` counted as overdue when
-    `late` holds (every other counted figure 0): SELECTs for `_counter_upsert`."""
+    """Per dimension, the fact rows matching `where` counted as overdue when `late` holds (only
+    lead assignments still handling have a due date; every other counted figure 0): SELECTs
+    for `_counter_upsert`."""
     zeros = ", ".join(["0"] * (len(COUNTED) - len(OVERDUE)))
     overdue = (
         f"{sign} * SUM(CASE WHEN {late} THEN awaiting_first ELSE 0 END),"
         f" {sign} * SUM(CASE WHEN {late} THEN 1 ELSE 0 END)"
     )
     keys = "congress_id, year, COALESCE(session_id, 0)"
-    where = f"WHERE due IS NOT NULL AND {where}"
+    # `where` alone, no "due IS NOT NULL": for one suggestion's rows the planner must take the
+    # suggestion id index, not scan the partial index of every row still handling.
+    where = f"WHERE {where}"
     # Table names and constants only, no input: S608 does not apply.
     return [
         f"SELECT {keys}, {StatsCounter.TOPIC}, COALESCE(topic_id, 0), {zeros}, {overdue}"  # noqa: S608
