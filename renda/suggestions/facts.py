@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -296,19 +297,40 @@ def _count(cursor: object, low: int, high: int, sign: int, day: date) -> None:
     )
 
 
+def _read_day(cursor: Any, lock: str) -> date | None:
+    table = connection.ops.quote_name(StatsCounterDay._meta.db_table)
+    cursor.execute(f"SELECT day FROM {table} WHERE id = 1{lock}")  # noqa: S608 - constants
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return date.fromisoformat(row[0]) if isinstance(row[0], str) else row[0]
+
+
+def _day_row(cursor: Any, lock: str) -> date:
+    """The counters' day, read with `lock`; created as today when there is no row (a database
+    emptied by hand or by a test's flush: its counters are empty too, so any day is theirs)."""
+    day = _read_day(cursor, lock)
+    if day is None:
+        table = connection.ops.quote_name(StatsCounterDay._meta.db_table)
+        cursor.execute(
+            f"INSERT INTO {table} (id, day) VALUES (1, %s) ON CONFLICT (id) DO NOTHING",  # noqa: S608
+            [timezone.localdate()],
+        )
+        day = _read_day(cursor, lock)
+    assert day is not None
+    return day
+
+
 def counter_day(*, lock: bool = False) -> date:
     """The day the counters' overdue figures are as of. `lock`: hold it (shared) until the end
     of the transaction, so that it cannot move between taking a suggestion's rows out of the
     counters and adding them back (`roll_counter_day` takes it exclusively)."""
-    table = connection.ops.quote_name(StatsCounterDay._meta.db_table)
     share = " FOR SHARE" if lock and connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT day FROM {table} WHERE id = 1{share}")  # noqa: S608 - constants
-        row = cursor.fetchone()
-    if row is None:
-        raise RuntimeError("no StatsCounterDay row: run manage.py rebuild_stats_facts")
-    day = row[0]
-    return date.fromisoformat(day) if isinstance(day, str) else day
+        if not lock:
+            # A reader with no row: nothing was counted since the counters were emptied.
+            return _read_day(cursor, "") or timezone.localdate()
+        return _day_row(cursor, share)
 
 
 @transaction.atomic
@@ -319,11 +341,7 @@ def roll_counter_day(today: date) -> int:
     number of days moved (negative: back)."""
     table = connection.ops.quote_name(StatsCounterDay._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT day FROM {table} WHERE id = 1{_for_update()}")  # noqa: S608
-        row = cursor.fetchone()
-        if row is None:
-            raise RuntimeError("no StatsCounterDay row: run manage.py rebuild_stats_facts")
-        day = date.fromisoformat(row[0]) if isinstance(row[0], str) else row[0]
+        day = _day_row(cursor, _for_update())
         if day == today:
             return 0
         low, high, sign = (day, today, 1) if day < today else (today, day, -1)

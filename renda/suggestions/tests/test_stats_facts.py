@@ -284,6 +284,18 @@ def test_counters_as_of_any_day_give_the_reference_as_of_every_day(world, day):
     same_as_reference(world, f"an answer after the roll to {day}", *days)
 
 
+def test_emptied_counters_without_a_day_start_again_from_the_next_action(world):
+    """A database emptied with its counters and their day (a test's flush, a hand-made wipe):
+    the next refresh creates the day (today), and the figures follow the reference."""
+    from renda.suggestions.models import StatsCounterDay
+
+    StatsCounterDay.objects.all().delete()
+    assert counter_day() is not None  # a reader without the row: nothing counted yet
+    build_stats_world(world)
+    assert StatsCounterDay.objects.count() == 1
+    same_as_reference(world, "after the day row was gone", TODAY, date(2026, 12, 31))
+
+
 def test_the_deadline_job_rolls_the_counters_to_its_day(world):
     from renda.suggestions.tasks import check_deadlines
 
