@@ -640,3 +640,24 @@ class SuggestionCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.congress_id}/{self.year}/{self.state}/{self.kind}: {self.n}"
+
+
+class UnitQueueCount(models.Model):
+    """How many assignments a handling unit has in each state: the unit queue's counts (all but
+    the returned, and the open ones) without counting a busy unit's 54 000 assignments on every
+    page (issue 3, "Benchmark"). Derived rows, kept by `actions.common.set_assignment_state` (and
+    `_start_assignments` for new ones) in the action's transaction; `manage.py
+    rebuild_stats_facts` rewrites them; `manage.py verify_stats` compares them with a count of
+    the assignments."""
+
+    unit_id = models.IntegerField()
+    state = models.CharField(max_length=10, choices=AssignmentState.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit_id", "state"], name="unit_queue_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} {self.state}: {self.n}"

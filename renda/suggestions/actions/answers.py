@@ -41,7 +41,7 @@ from ..permissions import (
     is_office,
 )
 from ..queries import unit_staff
-from .common import copy_state, lock, require_state
+from .common import copy_state, lock, require_state, set_assignment_state
 
 # SUG-REHANDLE gives one re-handling; the rating of the re-handled answer stands.
 MAX_ROUNDS = 2
@@ -296,8 +296,7 @@ def answer(
         by=by,
     )
     row.save(update_fields=["feedback_deadline"])
-    assignment.state = AssignmentState.ANSWERED
-    assignment.save(update_fields=["state"])
+    set_assignment_state(assignment, AssignmentState.ANSWERED)
     previous_state = suggestion.state
     if all(a.state == AssignmentState.ANSWERED for a in _lead_assignments(suggestion)):
         suggestion.state = State.ANSWERED
@@ -414,7 +413,6 @@ def _send_back(suggestion: Suggestion, assignment: Assignment, *, by: Any) -> da
     )
     assignment.answer_deadline = deadline
     assignment.due = deadline.due  # the queue's copy of the due date, with the deadline
-    assignment.state = AssignmentState.ACTIVE
     # A new deadline: its warnings, overdue mark and escalation start afresh (point 9).
     assignment.overdue_since = None
     assignment.escalated_at = None
@@ -422,17 +420,18 @@ def _send_back(suggestion: Suggestion, assignment: Assignment, *, by: Any) -> da
     # "一把手负责制": the head signs off the new answer too.
     assignment.signed_off_at = None
     assignment.signed_off_by = None
-    assignment.save(
-        update_fields=[
+    set_assignment_state(
+        assignment,
+        AssignmentState.ACTIVE,
+        fields=(
             "answer_deadline",
             "due",
-            "state",
             "overdue_since",
             "escalated_at",
             "warned_days",
             "signed_off_at",
             "signed_off_by",
-        ]
+        ),
     )
     suggestion.state = State.REHANDLING
     suggestion.save(update_fields=["state", "updated_at"])

@@ -24,12 +24,13 @@ from renda.notifications.actions import notify
 from renda.orgs.models import HandlingUnit
 from renda.rules.profiles import Period, profile_for
 
+from .. import counts
 from ..choices import AssignmentState, ContactMethod, ContactStage, ReturnState, State, UnitRole
 from ..facts import refresh_facts
 from ..models import TEXT_MAX, Assignment, Contact, CoOpinion, ReturnRequest, Suggestion
 from ..permissions import acts_for_unit, can_assign, heads_unit, is_office
 from ..queries import office_staff, unit_staff
-from .common import copy_state, due_of, lock, require_state
+from .common import copy_state, due_of, lock, require_state, set_assignment_state
 
 # At most this many units on one suggestion at once: more is a typing mistake, not a practice.
 MAX_UNITS = 50
@@ -166,6 +167,7 @@ def _start_assignments(
         )
         a.due = due_of(a)  # the queue's copy of the due date, with the deadline
         a.save(update_fields=[*fields, "due"])
+        counts.move_assignment(unit.pk, None, a.state)  # the unit queue's counts
         made.append(a)
     return made
 
@@ -487,8 +489,7 @@ def decide_return(
                 "new_lead_units: "
                 + _("No lead unit would remain: name the new lead unit(s) to approve this.")
             )
-        assignment.state = AssignmentState.RETURNED
-        assignment.save(update_fields=["state"])
+        set_assignment_state(assignment, AssignmentState.RETURNED)
         if new_units:
             staff = unit_staff([u.pk for u in new_units])
             made = _start_assignments(
@@ -628,8 +629,7 @@ def send_co_opinion(assignment: Assignment, *, text: Any, by: Any) -> CoOpinion:
     deadline = assignment.co_opinion_deadline
     late = deadline is not None and today > deadline.due
     opinion = CoOpinion.objects.create(assignment=assignment, text=text, sent_by=by, late=late)
-    assignment.state = AssignmentState.ANSWERED
-    assignment.save(update_fields=["state"])
+    set_assignment_state(assignment, AssignmentState.ANSWERED)
     record_event(
         suggestion,
         "suggestion.co_opinion_sent",

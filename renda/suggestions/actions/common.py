@@ -60,6 +60,18 @@ def copy_state(suggestion: Suggestion) -> None:
     setattr(suggestion, _COUNTED_AS, now)
 
 
+def set_assignment_state(
+    assignment: Assignment, state: str, *, fields: tuple[str, ...] = ()
+) -> None:
+    """Set an assignment's state and save it (with `fields`), moving it between its unit's queue
+    counts (`counts.UnitQueueCount`) in the same transaction. Every change of an assignment's
+    state goes through here; the instance must be as read under the suggestion's lock."""
+    old = assignment.state
+    assignment.state = state
+    assignment.save(update_fields=["state", *fields])
+    counts.move_assignment(assignment.unit_id, old, state)
+
+
 def due_of(assignment: Assignment) -> Any:
     """The due date a unit works to, for its `due` copy: the answer deadline's for a lead unit
     (SUG-DEADLINE, or SUG-REHANDLE once sent back), the opinion deadline's for a co-unit

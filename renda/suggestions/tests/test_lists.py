@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import WORLD_USERS
 from renda.accounts.models import RoleAssignment
 from renda.suggestions import counts
-from renda.suggestions.actions.assignment import decide_return, request_return
+from renda.suggestions.actions.assignment import decide_return, request_return, send_co_opinion
 from renda.suggestions.actions.registration import register
 from renda.suggestions.actions.submission import submit
 from renda.suggestions.choices import State
@@ -71,6 +71,12 @@ def test_copies_follow_the_suggestion_through_its_whole_life(world):
         check(State.REASSIGNING)
         decide_return(ask, approve=False, note="属于贵单位职责。", by=world["affairs"])
         check(State.ASSIGNED)
+        send_co_opinion(
+            assignment_of(suggestion, world.transport),
+            text="建议增开线路。",
+            by=world["transport_clerk"],
+        )
+        check(State.ASSIGNED)
         signed_off(world, suggestion, "edu")
         give_answer(world, suggestion, "edu", category="A")
         check(State.ANSWERED)
@@ -81,8 +87,9 @@ def test_copies_follow_the_suggestion_through_its_whole_life(world):
         check(State.ANSWERED)
         rate(world, suggestion, "edu", rating="satisfied")
         check(State.CLOSED)
-    assert seen == ["assigned", "reassigning", "assigned", "answered", "rehandling", "answered"] + [
-        "closed"
+    assert seen == ["assigned", "reassigning", "assigned", "assigned", "answered", "rehandling"] + [
+        "answered",
+        "closed",
     ]
 
 
@@ -101,11 +108,12 @@ def test_copies_of_a_returned_and_reassigned_suggestion(world):
 
 def _due_out_of_step(suggestion: Suggestion) -> list[tuple[Any, ...]]:
     """The suggestion's assignments (returned ones too) whose `due` copy differs from the due
-    date of the deadline the unit works to (none, when in step)."""
+    date of the deadline the unit works to (none, when in step); the kept counts in step."""
     rows = Assignment.objects.filter(suggestion=suggestion).select_related(
         "answer_deadline", "co_opinion_deadline"
     )
     assert rows.exists()
+    assert counts.difference() == {}  # the unit queue's and the office's list counts too
     out = []
     for a in rows:
         deadline = a.answer_deadline if a.role == "lead" else a.co_opinion_deadline
@@ -194,6 +202,27 @@ def test_the_unit_queue_is_in_due_order_of_the_copies(world):
     assert [a.suggestion_id for a in rows] == [sooner.pk, later.pk, same_day.pk]
     # 2 February + 3 months is 2 May, in the May Day holiday (1–5 May 2026): the 6th.
     assert [a.due for a in rows] == [date(2026, 5, 6), date(2026, 6, 2), date(2026, 6, 2)]
+
+
+def test_the_unit_queue_counts_come_from_the_kept_counts(world, spread):
+    """The unit queue's counts (all but the returned, and the open ones) are the kept unit
+    counts (UnitQueueCount) and equal a count of the assignments; a wrong kept count shows."""
+    from renda.suggestions.models import UnitQueueCount
+    from renda.suggestions.queries import UnitQueue
+
+    assert counts.difference() == {}
+    for username, unit in (("edu_clerk", world.edu), ("transport_clerk", world.transport)):
+        queue = UnitQueue(world[username])
+        mine = Assignment.objects.filter(unit=unit).exclude(state="returned")
+        assert queue.count() == mine.count() > 0
+        assert queue._count()["open"] == mine.filter(state="active").count()
+        with CaptureQueriesContext(connection) as ctx:
+            UnitQueue(world[username]).count()
+        assert UnitQueueCount._meta.db_table in ctx.captured_queries[0]["sql"]
+    UnitQueueCount.objects.filter(unit_id=world.edu.pk, state="answered").update(n=F("n") + 3)
+    assert UnitQueue(world["edu_clerk"]).count() == (
+        Assignment.objects.filter(unit=world.edu).exclude(state="returned").count() + 3
+    )
 
 
 def test_seed_scale_writes_the_copies(world):

@@ -36,14 +36,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **o: Any) -> None:
         today = o["today"] or timezone.localdate()
-        # The office's list counts (counts.py) against a count of the suggestions.
+        # The lists' counts (counts.py) against a count of the suggestions and assignments.
         off = counts.difference()
         if off:
-            (congress_id, year, state, kind), (kept, counted) = next(iter(off.items()))
+            key, (kept, counted) = next(iter(off.items()))
             raise CommandError(
-                f"List counts differ from the suggestions ({len(off)} keys; first: congress "
-                f"{congress_id}, {year}, {state}, {kind}: {kept} ≠ {counted}). "
-                "Run `manage.py rebuild_stats_facts`."
+                f"List counts differ from the suggestions and assignments ({len(off)} keys; "
+                f"first: {key}: {kept} ≠ {counted}). Run `manage.py rebuild_stats_facts`."
             )
         congresses = Congress.objects.filter(
             pk__in=Suggestion.objects.values("congress_id")
