@@ -3,7 +3,7 @@ derived copies of a suggestion's state and of its units' due dates in step."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
@@ -72,7 +72,7 @@ def set_assignment_state(
     counts.move_assignment(assignment.unit_id, old, state)
 
 
-def due_of(assignment: Assignment) -> Any:
+def due_of(assignment: Assignment) -> date | None:
     """The due date a unit works to, for its `due` copy: the answer deadline's for a lead unit
     (SUG-DEADLINE, or SUG-REHANDLE once sent back), the opinion deadline's for a co-unit
     (SUG-CO-OPINION). The deadlines must be the rows just set."""
