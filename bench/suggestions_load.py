@@ -13,6 +13,10 @@ is the application's own time per request, the part that grows with the data; wh
 adds is measured by bench/http_bench.py. DEBUG is off; the database is the seeded one, used as
 is. Submit writes real suggestions (one per request) into it.
 
+`--pair a:DIR` / `--pair b:DIR`: two runs (e.g. 10 k and 1 M, started together with the same
+arguments) take turns request by request, so both see the same load on a shared machine and
+never compete with each other; compare their p95 then (docs/performance.md).
+
 Accounts (created by seed_scale, password printed by it): scale-clerk (clerk of the busiest
 unit), scale-office (deputy-affairs office), scale-deputy. The password is checked once, then
 the clients are signed in with force_login (no login throttling in the way).
@@ -54,6 +58,55 @@ class Figure:
     note: str = ""
 
 
+class Turns:
+    """Take turns with a second run of this script (`--pair a:DIR` and `--pair b:DIR`, e.g. one
+    on the 10 k database and one on the 1 M): every request of one waits until the other's
+    request has finished, so the two alternate request by request. On a shared machine whose
+    load changes by the minute both then see the same load, and neither slows the other (they
+    never run at the same time), which makes their ratio meaningful. Two FIFOs in DIR pass the
+    turn; both runs must do the same scenarios with the same --requests and --warmup."""
+
+    def __init__(self, spec: str) -> None:
+        role, _, path = spec.partition(":")
+        if role not in ("a", "b") or not path:
+            raise SystemExit("--pair takes a:DIR or b:DIR")
+        for name in ("a2b", "b2a"):
+            try:
+                os.mkfifo(os.path.join(path, name))
+            except FileExistsError:
+                pass
+        mine, theirs = ("a2b", "b2a") if role == "a" else ("b2a", "a2b")
+        # Opened in this order by both sides, so neither blocks the other forever.
+        if role == "a":
+            self._out = open(os.path.join(path, mine), "wb", buffering=0)  # noqa: SIM115
+            self._in = open(os.path.join(path, theirs), "rb", buffering=0)  # noqa: SIM115
+        else:
+            self._in = open(os.path.join(path, theirs), "rb", buffering=0)  # noqa: SIM115
+            self._out = open(os.path.join(path, mine), "wb", buffering=0)  # noqa: SIM115
+        self._waiting = role == "b"  # "a" has the first turn
+
+    def wait(self) -> None:
+        if self._waiting and not self._in.read(1):
+            raise SystemExit("the paired run stopped")
+        self._waiting = True
+
+    def done(self) -> None:
+        try:
+            self._out.write(b".")
+        except BrokenPipeError:  # the other run has finished: nobody to pass the turn to
+            pass
+
+
+class Alone:
+    """No second run: every turn is ours."""
+
+    def wait(self) -> None:
+        pass
+
+    def done(self) -> None:
+        pass
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -71,7 +124,13 @@ def main() -> int:
         help="comma-separated beginnings of scenario names (e.g. 'API list,unit queue')",
     )
     ap.add_argument("--json", default="")
+    ap.add_argument(
+        "--pair",
+        default="",
+        help="a:DIR or b:DIR: alternate request by request with a second run (see Turns)",
+    )
     args = ap.parse_args()
+    turns = Turns(args.pair) if args.pair else Alone()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renda.settings")
     os.environ["RENDA_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
@@ -261,24 +320,32 @@ def main() -> int:
         if only and not any(name.startswith(o) for o in only):
             continue
         fig = Figure(name=name, path=path)
+        turns.wait()
         first = call()
+        turns.done()
         if first.status_code == 404 and name == "statistics":
             fig.note = "skipped: 404 (the statistics endpoint is not on this branch)"
             figures.append(fig)
             continue
         for _ in range(args.warmup):
+            turns.wait()
             r = call()
+            turns.done()
         times = []
         for _ in range(args.requests):
+            turns.wait()
             t0 = time.perf_counter()
             r = call()
             times.append((time.perf_counter() - t0) * 1000)
+            turns.done()
             if r.status_code != expect:
                 fig.note = f"status {r.status_code}: {r.content[:200]!r}"
                 failed = True
         for _ in range(5):
+            turns.wait()
             with CaptureQueriesContext(connection) as ctx:
                 call()
+            turns.done()
             fig.queries.append(len(ctx.captured_queries))
         fig.n = len(times)
         fig.p50, fig.p95, fig.max = (

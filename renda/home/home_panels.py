@@ -135,9 +135,9 @@ def deputy_panel(user: Any) -> Panel:
 def unit_panel(user: Any) -> Panel:
     """The unit's queue: still-handling assignments of its units, soonest due first (one query
     for the rows; the count only when there are more than shown)."""
-    from renda.suggestions.queries import mark_due_and_overdue, unit_queue_rows
+    from renda.suggestions.queries import mark_due_and_overdue, unit_open_rows
 
-    rows = list(unit_queue_rows(user).filter(state="active")[:5])
+    rows = list(unit_open_rows(user)[:5])
     mark_due_and_overdue(rows, timezone.localdate())
     return Panel(
         key="unit",
@@ -156,7 +156,7 @@ def unit_panel(user: Any) -> Panel:
             )
             for a in rows
         ],
-        count=(unit_queue_rows(user).filter(state="active").count() if len(rows) == 5 else None),
+        count=(unit_open_rows(user).count() if len(rows) == 5 else None),
         more_url=reverse("suggestions:unit_queue"),
         more_label=_("All assigned to my unit"),
         order=20,

@@ -242,8 +242,6 @@ def create(request: HttpRequest, payload: SuggestionIn) -> Status:
 @router.get("", response=PageOut, summary="Suggestions I may see (paginated)")
 def list_suggestions(request: HttpRequest, filters: Query[ListFilter]) -> PageOut:
     narrow = Q()
-    if filters.kind:
-        narrow &= Q(kind=filters.kind)
     if filters.q and filters.q.strip():
         q = filters.q.strip()
         narrow &= Q(title__icontains=q) | Q(number__icontains=q)
@@ -251,6 +249,7 @@ def list_suggestions(request: HttpRequest, filters: Query[ListFilter]) -> PageOu
         request.user,
         state=filters.state,
         year=filters.year,
+        kind=filters.kind,
         unit=filters.unit,
         narrow=narrow,
         related=("lead_deputy",),

@@ -10,8 +10,10 @@ class SuggestionsConfig(AppConfig):
         from renda.audit.verbs import register_verbs
         from renda.calendar.signals import deadlines_moved
 
-        from .facts import refresh_for_deadlines
+        from .actions.common import follow_moved_deadlines
         from .verbs import EVENT_LABELS
 
         register_verbs(EVENT_LABELS)
-        deadlines_moved.connect(refresh_for_deadlines, dispatch_uid="suggestion-facts")
+        # Moved deadlines: the assignments' due copies and the statistics' facts follow, in the
+        # calendar action's transaction.
+        deadlines_moved.connect(follow_moved_deadlines, dispatch_uid="suggestion-due-copies")

@@ -20,9 +20,12 @@ The definitions mirror `stats_reference.py` (the aggregate over the base tables)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from functools import cache
+from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from renda.calendar.models import Deadline
 
@@ -34,6 +37,7 @@ from .models import (
     Commitment,
     Evaluation,
     StatsCounter,
+    StatsCounterDay,
     Suggestion,
     SuggestionFact,
 )
@@ -198,21 +202,70 @@ def _statements() -> tuple[str, str]:
     return _INSERT_ASSIGNMENT_FACTS, _INSERT_SUGGESTION_FACTS
 
 
-COUNTED = ("received", "rejected", "registered", "lead_assignments", *MEASURES)
+# "Overdue" as of the counters' day (StatsCounterDay): the lead assignments still handling whose
+# due date is before that day. `stats.py` adds or takes away those whose due date lies between
+# that day and the day asked for (a day's worth when the daily job has rolled the day forward).
+OVERDUE = ("unanswered_overdue", "overdue_now")
+COUNTED = ("received", "rejected", "registered", "lead_assignments", *MEASURES, *OVERDUE)
 _COUNTER_KEYS = ("congress_id", "year", "session_id", "dimension", "group_id")  # SELECT order
+
+
+def _overdue_parts(sign: int, where: str, late: str) -> list[str]:
+    """Per dimension, the fact rows matching `where` counted as overdue when `late` holds (only
+    lead assignments still handling have a due date; every other counted figure 0): SELECTs
+    for `_counter_upsert`."""
+    zeros = ", ".join(["0"] * (len(COUNTED) - len(OVERDUE)))
+    overdue = (
+        f"{sign} * SUM(CASE WHEN {late} THEN awaiting_first ELSE 0 END),"
+        f" {sign} * SUM(CASE WHEN {late} THEN 1 ELSE 0 END)"
+    )
+    keys = "congress_id, year, COALESCE(session_id, 0)"
+    # `where` alone, no "due IS NOT NULL": for one suggestion's rows the planner must take the
+    # suggestion id index, not scan the partial index of every row still handling.
+    where = f"WHERE {where}"
+    # Table names and constants only, no input: S608 does not apply.
+    return [
+        f"SELECT {keys}, {StatsCounter.TOPIC}, COALESCE(topic_id, 0), {zeros}, {overdue}"  # noqa: S608
+        f" FROM {{afact}} {where} GROUP BY {keys}, COALESCE(topic_id, 0)",
+        f"SELECT {keys}, {StatsCounter.DEPUTY}, lead_deputy_id, {zeros}, {overdue}"  # noqa: S608
+        f" FROM {{afact}} {where} GROUP BY {keys}, lead_deputy_id",
+        f"SELECT {keys}, {StatsCounter.UNIT}, unit_id, {zeros}, {overdue}"  # noqa: S608
+        f" FROM {{afact}} {where} GROUP BY {keys}, unit_id",
+    ]
+
+
+def _counter_upsert(parts: list[str]) -> str:
+    """Add the rows of `parts` (each: the counter's keys, then COUNTED) to the counters, one
+    row per group: parts for the same group are added up first (an upsert may touch a row only
+    once), in a CTE that names the columns."""
+    names = ", ".join([*_COUNTER_KEYS, *COUNTED])
+    keys = ", ".join(_COUNTER_KEYS)
+    sums = ", ".join(f"SUM({m})" for m in COUNTED)
+    add = ", ".join(f"{m} = {{counter}}.{m} + excluded.{m}" for m in COUNTED)
+    # Table names and our constants only, no input.
+    union = " UNION ALL ".join(parts)
+    return (
+        f"WITH d ({names}) AS ({union}) INSERT INTO {{counter}} ({names})"  # noqa: S608
+        f" SELECT {keys}, {sums} FROM d WHERE 1 = 1 GROUP BY {keys}"  # noqa: S608
+        f" ON CONFLICT ({keys}) DO UPDATE SET {add}"
+    )
 
 
 @cache
 def _count_statement(sign: int) -> str:
     """Add (sign +1) or take away (-1) a range of suggestions' fact rows to/from the counters:
-    one upsert for the three dimensions; parameters `low` and `high`, the suggestion ids."""
+    one upsert for the three dimensions; parameters `low` and `high`, the suggestion ids, and
+    `day`, the counters' day (a lead assignment still handling is overdue when due before it)."""
     assert sign in (1, -1)
     suggestion_sums = ", ".join(
-        [f"{sign} * COUNT(*)"] + [f"{sign} * SUM({m})" for m in COUNTED if m != "received"]
+        [f"{sign} * COUNT(*)"]
+        + [f"{sign} * SUM({m})" for m in COUNTED if m not in ("received", *OVERDUE)]
+        + ["0"] * len(OVERDUE)
     )
     assignment_sums = ", ".join(
         [f"{sign} * COUNT(*)", "0", f"{sign} * COUNT(*)", f"{sign} * SUM(lead)"]
         + [f"{sign} * SUM({m})" for m in MEASURES]
+        + ["0"] * len(OVERDUE)
     )
     keys = "congress_id, year, COALESCE(session_id, 0)"
     where = "WHERE suggestion_id BETWEEN %(low)s AND %(high)s"
@@ -224,24 +277,88 @@ def _count_statement(sign: int) -> str:
         f" FROM {{sfact}} {where} GROUP BY {keys}, lead_deputy_id",
         f"SELECT {keys}, {StatsCounter.UNIT}, unit_id, {assignment_sums}"  # noqa: S608
         f" FROM {{afact}} {where} GROUP BY {keys}, unit_id",
+        *_overdue_parts(sign, "suggestion_id BETWEEN %(low)s AND %(high)s", "due < %(day)s"),
     ]
-    columns = (*_COUNTER_KEYS, *COUNTED)
-    return (
-        f"INSERT INTO {{counter}} ({', '.join(columns)})"  # noqa: S608 - constants only
-        f" SELECT * FROM ({' UNION ALL '.join(parts)}) AS d WHERE 1 = 1"
-        f" ON CONFLICT ({', '.join(_COUNTER_KEYS)}) DO UPDATE SET "
-        + ", ".join(f"{m} = {{counter}}.{m} + excluded.{m}" for m in COUNTED)
+    return _counter_upsert(parts)
+
+
+@cache
+def _roll_statement(sign: int) -> str:
+    """Add (+1) to the counters' overdue figures the lead assignments still handling whose due
+    date is in [`low`, `high`) (the counters' day moves forward over them), or take them away
+    (-1, the day moves back)."""
+    assert sign in (1, -1)
+    return _counter_upsert(_overdue_parts(sign, "due >= %(low)s AND due < %(high)s", "1 = 1"))
+
+
+def _count(cursor: object, low: int, high: int, sign: int, day: date) -> None:
+    cursor.execute(  # type: ignore[attr-defined]
+        _sql(_count_statement(sign)), {"low": low, "high": high, "day": day}
     )
 
 
-def _count(cursor: object, low: int, high: int, sign: int) -> None:
-    cursor.execute(_sql(_count_statement(sign)), {"low": low, "high": high})  # type: ignore[attr-defined]
+def _read_day(cursor: Any, lock: str) -> date | None:
+    table = connection.ops.quote_name(StatsCounterDay._meta.db_table)
+    cursor.execute(f"SELECT day FROM {table} WHERE id = 1{lock}")  # noqa: S608 - constants
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return date.fromisoformat(row[0]) if isinstance(row[0], str) else row[0]
+
+
+def _day_row(cursor: Any, lock: str) -> date:
+    """The counters' day, read with `lock`; created as today when there is no row (a database
+    emptied by hand or by a test's flush: its counters are empty too, so any day is theirs)."""
+    day = _read_day(cursor, lock)
+    if day is None:
+        table = connection.ops.quote_name(StatsCounterDay._meta.db_table)
+        cursor.execute(
+            f"INSERT INTO {table} (id, day) VALUES (1, %s) ON CONFLICT (id) DO NOTHING",  # noqa: S608
+            [timezone.localdate()],
+        )
+        day = _read_day(cursor, lock)
+    assert day is not None
+    return day
+
+
+def counter_day(*, lock: bool = False) -> date:
+    """The day the counters' overdue figures are as of. `lock`: hold it (shared) until the end
+    of the transaction, so that it cannot move between taking a suggestion's rows out of the
+    counters and adding them back (`roll_counter_day` takes it exclusively)."""
+    share = " FOR SHARE" if lock and connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        if not lock:
+            # A reader with no row: nothing was counted since the counters were emptied.
+            return _read_day(cursor, "") or timezone.localdate()
+        return _day_row(cursor, share)
+
+
+@transaction.atomic
+def roll_counter_day(today: date) -> int:
+    """Move the counters' day to `today`: the lead assignments still handling whose due date
+    falls between the old day and today become (or stop being) overdue in the counters. One
+    upsert over those rows (a day's worth when run daily, by the deadline job). Returns the
+    number of days moved (negative: back)."""
+    table = connection.ops.quote_name(StatsCounterDay._meta.db_table)
+    with connection.cursor() as cursor:
+        day = _day_row(cursor, _for_update())
+        if day == today:
+            return 0
+        low, high, sign = (day, today, 1) if day < today else (today, day, -1)
+        cursor.execute(_sql(_roll_statement(sign)), {"low": low, "high": high})
+        cursor.execute(f"UPDATE {table} SET day = %s WHERE id = 1", [today])  # noqa: S608
+    return (today - day).days
+
+
+def _for_update() -> str:
+    return " FOR UPDATE" if connection.vendor == "postgresql" else ""
 
 
 def _write(low: int, high: int, *, delete: bool) -> None:
+    day = counter_day(lock=True)
     with connection.cursor() as cursor:
         if delete:
-            _count(cursor, low, high, -1)
+            _count(cursor, low, high, -1, day)
             cursor.execute(
                 _sql("DELETE FROM {afact} WHERE suggestion_id BETWEEN %s AND %s"), [low, high]
             )
@@ -251,7 +368,7 @@ def _write(low: int, high: int, *, delete: bool) -> None:
         insert_assignments, insert_suggestions = _statements()
         cursor.execute(_sql(insert_assignments), [low, high])
         cursor.execute(_sql(insert_suggestions), [low, high, low, high])
-        _count(cursor, low, high, +1)
+        _count(cursor, low, high, +1, day)
 
 
 def refresh_facts(suggestion_id: int) -> None:
@@ -275,6 +392,8 @@ def rebuild_facts(
         AssignmentFact.objects.all().delete()
         SuggestionFact.objects.all().delete()
         StatsCounter.objects.all().delete()
+        # The counters' overdue figures are as of today (Asia/Shanghai), as the statistics ask.
+        StatsCounterDay.objects.update_or_create(pk=1, defaults={"day": timezone.localdate()})
     top = Suggestion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     low = 1
     while low <= top:
@@ -285,19 +404,3 @@ def rebuild_facts(
             progress(min(high, top), top)
         low = high + 1
     return SuggestionFact.objects.count(), AssignmentFact.objects.count()
-
-
-def refresh_for_deadlines(sender: object, *, deadline_ids: list[int], **kwargs: object) -> None:
-    """The calendar recomputed deadlines (CALENDAR-UNKNOWN-YEAR): rewrite the facts of the
-    suggestions whose lead units' answer deadline moved (their rows copy the due date). Runs in
-    the calendar action's transaction; the suggestions are locked in id order first."""
-    ids = sorted(
-        set(
-            Assignment.objects.filter(answer_deadline_id__in=deadline_ids).values_list(
-                "suggestion_id", flat=True
-            )
-        )
-    )
-    if ids:
-        list(Suggestion.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
-        refresh_facts_of(ids)

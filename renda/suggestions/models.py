@@ -196,11 +196,19 @@ class Assignment(models.Model):
     # Copies of the suggestion's state, year and sequence, so that a unit's list filtered by
     # state and year is one range of an index, read in the list's order (-year, -sequence, -id)
     # (issue 3, "Benchmark": 38 000 assignments of a busy unit at 1 M). Kept in step
-    # by the actions, in the same transaction as the change (actions.common.copy_to_assignments);
+    # by the actions, in the same transaction as the change (actions.common.copy_state);
     # never edited on their own.
     suggestion_state = models.CharField(max_length=12, choices=State.choices)
     suggestion_year = models.PositiveSmallIntegerField()
     suggestion_sequence = models.PositiveIntegerField(null=True, blank=True)
+    # A copy of the current due date the unit works to: its answer deadline's (SUG-DEADLINE, or
+    # SUG-REHANDLE once sent back) for a lead unit, its opinion deadline's (SUG-CO-OPINION) for a
+    # co-unit, so that the unit's queue of open assignments is read in due order from an index
+    # instead of joining and sorting the deadlines of all of them (issue 3, "Benchmark": ≈ 2 000
+    # open at the busy unit at 1 M). Written with the deadline by the actions (assign, a new
+    # lead after a return, re-handling) and by `actions.common.copy_due_dates` when the legal
+    # calendar moves deadlines; never edited on its own.
+    due = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -215,6 +223,8 @@ class Assignment(models.Model):
         # The unit queue's done part is read newest first from the index (queries.UnitQueue).
         indexes = [
             models.Index(fields=["unit", "state", "id"], name="assignment_unit_queue_idx"),
+            # The unit queue's open part, soonest due first, read in index order.
+            models.Index(fields=["unit", "state", "due", "id"], name="assignment_unit_due_idx"),
             # The API list filtered by unit (+ state, year): a range of this index, in the list's
             # order, covering (queries.listed_suggestions).
             models.Index(
@@ -573,6 +583,9 @@ class StatsCounter(models.Model):
     commitments = models.IntegerField(default=0)
     commitments_met = models.IntegerField(default=0)
     commitments_met_on_time = models.IntegerField(default=0)
+    # As of the counters' day (StatsCounterDay): lead assignments still handling due before it.
+    unanswered_overdue = models.IntegerField(default=0)
+    overdue_now = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -581,6 +594,70 @@ class StatsCounter(models.Model):
                 name="stats_counter_unique_group",
             )
         ]
+        indexes = [
+            # The lead deputies ranked by `received` from the index alone, in group order (a
+            # year has ≈ 10 000 deputy rows at 1 M), then the ranked ones' rows looked up.
+            models.Index(
+                fields=["congress_id", "dimension", "year", "group_id", "received"],
+                name="stats_counter_rank_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.congress_id}/{self.year}/{self.dimension}/{self.session_id}/{self.group_id}"
+
+
+class StatsCounterDay(models.Model):
+    """The day the counters' overdue figures are as of (one row, id 1): moved forward by the
+    daily deadline job (facts.roll_counter_day), set to today by a rebuild. The statistics add
+    the lead assignments whose due date lies between it and the day asked for."""
+
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return f"counters as of {self.day}"
+
+
+class SuggestionCount(models.Model):
+    """How many suggestions past the draft a congress has per year, state and kind: the exact
+    `count` of the office's lists without counting a year's 100 000 rows on every page (issue 3,
+    "Benchmark"). Derived rows, kept by `actions.common.copy_state` in the transaction of every
+    action that changes a suggestion's state, kind or year; `manage.py rebuild_stats_facts`
+    rewrites them; `manage.py verify_stats` compares them with a count of the suggestions."""
+
+    congress_id = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=12, choices=State.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress_id", "year", "state", "kind"], name="suggestion_count_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.congress_id}/{self.year}/{self.state}/{self.kind}: {self.n}"
+
+
+class UnitQueueCount(models.Model):
+    """How many assignments a handling unit has in each state: the unit queue's counts (all but
+    the returned, and the open ones) without counting a busy unit's 54 000 assignments on every
+    page (issue 3, "Benchmark"). Derived rows, kept by `actions.common.set_assignment_state` (and
+    `_start_assignments` for new ones) in the action's transaction; `manage.py
+    rebuild_stats_facts` rewrites them; `manage.py verify_stats` compares them with a count of
+    the assignments."""
+
+    unit_id = models.IntegerField()
+    state = models.CharField(max_length=10, choices=AssignmentState.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit_id", "state"], name="unit_queue_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} {self.state}: {self.n}"

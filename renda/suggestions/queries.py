@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 from django.db.models import (
     BooleanField,
-    Case,
     Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
-    When,
 )
 from django.utils import timezone
 
 from renda.accounts.choices import Role
 from renda.accounts.permissions import is_admin, office_congress_ids, role_assignments
 
+from . import counts
 from .choices import COSIGN_STATES, AssignmentState, State, UnitRole
 from .models import Assignment, Suggestion
 
@@ -29,8 +30,18 @@ OFFICE_ROLES = frozenset({Role.DEPUTY_AFFAIRS, Role.COMMITTEE, Role.LEADER, Role
 UNIT_ROLES = frozenset({Role.UNIT_CLERK, Role.UNIT_HEAD})
 
 
-def _visibility(user: Any, *, one: bool = False) -> tuple[Q, Q | None, set[int]] | None:
-    """The arms of what a user may see: (personal, broad, units), None for an administrator.
+class Arms(NamedTuple):
+    """What a user may see, in arms (see `_visibility`)."""
+
+    personal: Q
+    broad: Q | None
+    units: set[int]
+    congresses: set[int]  # the office congresses behind `broad`
+
+
+def _visibility(user: Any, *, one: bool = False) -> Arms | None:
+    """The arms of what a user may see: (personal, broad, units, office congresses), None for
+    an administrator.
 
     `personal`: the suggestions they lead or co-sign (or are asked to), drafts included.
     `broad`: past the draft, their office congresses' and those assigned to their units (not
@@ -48,8 +59,17 @@ def _visibility(user: Any, *, one: bool = False) -> tuple[Q, Q | None, set[int]]
             office_congresses.add(ra.congress_id)
         if ra.role in UNIT_ROLES and ra.unit_id:
             units.add(ra.unit_id)
+    # One IN over a UNION ALL of the user's own rows (their sponsor rows, and what they lead,
+    # which also has a sponsor row unless entered otherwise): the database starts from those few
+    # rows. `lead_deputy = me OR id IN (…)` cannot be read from an index: PostgreSQL filtered a
+    # whole year's suggestions for it (42 ms at 1 M for the office's personal-arm check).
     sponsored = Sponsor.objects.filter(deputy=user, declined_at__isnull=True)
-    personal = Q(lead_deputy=user) | Q(pk__in=sponsored.values("suggestion_id"))
+    led = Suggestion.objects.filter(lead_deputy=user)
+    personal = Q(
+        pk__in=sponsored.order_by()
+        .values("suggestion_id")
+        .union(led.order_by().values("pk"), all=True)
+    )
     broad: Q | None = None
     if office_congresses:
         broad = Q(congress_id__in=office_congresses)
@@ -66,7 +86,7 @@ def _visibility(user: Any, *, one: bool = False) -> tuple[Q, Q | None, set[int]]
         broad = mine if broad is None else broad | mine
     if broad is not None:
         broad &= ~Q(state=State.DRAFT)
-    return personal, broad, units
+    return Arms(personal, broad, units, office_congresses)
 
 
 def suggestions_visible_to(user: Any, *, one: bool = False) -> QuerySet[Suggestion]:
@@ -79,8 +99,7 @@ def suggestions_visible_to(user: Any, *, one: bool = False) -> QuerySet[Suggesti
     arms = _visibility(user, one=one)
     if arms is None:
         return qs.exclude(state=State.DRAFT)
-    personal, broad, _units = arms
-    return qs.filter(personal if broad is None else personal | broad)
+    return qs.filter(arms.personal if arms.broad is None else arms.personal | arms.broad)
 
 
 class Listing:
@@ -92,11 +111,15 @@ class Listing:
         rows: QuerySet[Suggestion],
         *,
         assigned: QuerySet[Assignment] | None = None,
+        counted: Callable[[], int] | None = None,
         related: tuple[str, ...] = (),
     ) -> None:
         self._rows, self._assigned, self._related = rows, assigned, related
+        self._counted = counted
 
     def count(self) -> int:
+        if self._counted is not None:
+            return self._counted()
         return (self._assigned if self._assigned is not None else self._rows).count()
 
     def __getitem__(self, index: slice) -> list[Suggestion]:
@@ -115,13 +138,14 @@ def listed_suggestions(
     *,
     state: str | None = None,
     year: int | None = None,
+    kind: str | None = None,
     unit: int | None = None,
     narrow: Q | None = None,
     related: tuple[str, ...] = (),
 ) -> Listing:
     """A list's suggestions: those `suggestions_visible_to(user)` matching the filters (state,
-    year, assigned to `unit` and not returned, `narrow`), in the default order. The same rows,
-    built for a list of a million suggestions (issue 3, "Benchmark"):
+    year, kind, assigned to `unit` and not returned, `narrow`), in the default order. The same
+    rows, built for a list of a million suggestions (issue 3, "Benchmark"):
 
     - `unit=` reads the assignments' copies of the suggestion's state, year and sequence
       (Assignment.suggestion_*): a range of one index in the list's order, instead of every
@@ -133,7 +157,13 @@ def listed_suggestions(
       order: the database gathered every match, e.g. a year's 96 000 closed suggestions, and
       sorted them for each page). Staff use their broad arm (office congresses, units) alone
       unless their personal arm (what they lead or co-sign as deputies) adds a match outside it,
-      which one cheap query checks first (always run: a fixed number of queries)."""
+      which one cheap query checks first (always run: a fixed number of queries);
+    - when the list is exactly "every suggestion past the draft of some congresses" filtered by
+      nothing but state, year and kind (an administrator's, or an office's whose staff have no
+      unit role and no personal match outside it), its count is the sum of the office's list
+      counts (`counts.SuggestionCount`, kept by the actions) instead of a count over a year's
+      ≈ 100 000 rows. The same number: tests/test_lists.py compares it with the plain count
+      for every role and filter."""
     qs = Suggestion.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Listing(qs.none())
@@ -142,6 +172,8 @@ def listed_suggestions(
         where &= Q(state=state)
     if year:
         where &= Q(year=year)
+    if kind:
+        where &= Q(kind=kind)
     arms = _visibility(user)
     if unit:
         copies: dict[str, Any] = {"unit_id": unit}
@@ -150,22 +182,37 @@ def listed_suggestions(
         if year:
             copies["suggestion_year"] = year
         assigned = Assignment.objects.filter(**copies).exclude(state=AssignmentState.RETURNED)
-        if (arms is None or unit in arms[2]) and not narrow:
+        if (arms is None or unit in arms.units) and not narrow and not kind:
             # Visible exactly when past the draft (the unit's arm): the copies say it all.
             assigned = assigned.exclude(suggestion_state=State.DRAFT)
             return Listing(qs, assigned=assigned, related=related)
         where &= Q(pk__in=assigned.values("suggestion_id"))
+
+    def counted(congresses: set[int] | None) -> Callable[[], int] | None:
+        if unit or narrow:
+            return None
+        return partial(counts.counted, congresses, state=state, year=year, kind=kind)
+
     if arms is None:
-        return Listing(qs.filter(where).exclude(state=State.DRAFT), related=related)
-    personal, broad, units = arms
-    if unit and unit in units:
+        return Listing(
+            qs.filter(where).exclude(state=State.DRAFT), counted=counted(None), related=related
+        )
+    broad = arms.broad
+    if unit and unit in arms.units:
         # Assigned to one of the user's units: visible exactly when past the draft.
         broad = ~Q(state=State.DRAFT)
     if broad is None:
-        return Listing(qs.filter(where & personal), related=related)
-    if qs.filter(where & personal).exclude(broad).exists():
-        return Listing(qs.filter(where & (broad | personal)), related=related)
-    return Listing(qs.filter(where & broad), related=related)
+        return Listing(qs.filter(where & arms.personal), related=related)
+    if qs.filter(where & arms.personal).exclude(broad).exists():
+        return Listing(qs.filter(where & (broad | arms.personal)), related=related)
+    # The broad arm alone; it is "past the draft, of the office congresses" when the user holds
+    # no unit role (a unit's arm reaches suggestions of other congresses).
+    office_only = not arms.units
+    return Listing(
+        qs.filter(where & broad),
+        counted=counted(arms.congresses) if office_only else None,
+        related=related,
+    )
 
 
 def unit_ids_of(user: Any) -> set[int]:
@@ -307,21 +354,13 @@ def deputy_queue(user: Any) -> Any:
     )
 
 
-def unit_queue_rows(user: Any) -> Any:
-    """The assignments of the user's units (not returned), still handling first, then the
-    soonest due (a lead unit's answer deadline, a co-unit's opinion deadline)."""
+def unit_open_rows(user: Any) -> Any:
+    """The assignments the user's units are still handling, soonest due first (a lead unit's
+    answer deadline, a co-unit's opinion deadline: the `due` copy, read in index order)."""
     return (
-        Assignment.objects.filter(unit_id__in=unit_ids_of(user))
-        .exclude(state=AssignmentState.RETURNED)
+        Assignment.objects.filter(unit_id__in=unit_ids_of(user), state=AssignmentState.ACTIVE)
         .select_related("suggestion", "unit", "answer_deadline", "co_opinion_deadline")
-        .annotate(
-            due=Case(
-                When(role=UnitRole.LEAD, then=F("answer_deadline__due")),
-                default=F("co_opinion_deadline__due"),
-            ),
-            open_first=Case(When(state=AssignmentState.ACTIVE, then=0), default=1),
-        )
-        .order_by("open_first", F("due").asc(nulls_last=True), "id")
+        .order_by(F("due").asc(nulls_last=True), "id")
     )
 
 
@@ -332,38 +371,28 @@ class UnitQueue:
     At a province's scale a busy unit has tens of thousands of assignments; ordering all of
     them by a due date that lives in another table meant joining and sorting every one of them
     for each page. The open part is small and is sorted as before; the done part is read in
-    index order (unit, state, id). Always three queries a page: both counts in one, then one
-    slice of each part (the done part's slice is fetched even when not needed, so the number
-    of queries does not depend on the data)."""
+    index order (unit, state, id). Always three queries a page: both counts from the unit's
+    queue counts (`counts.UnitQueueCount`, kept by the actions: counting the busy unit's
+    54 000 assignments cost 14 ms a page on PostgreSQL at 1 M), then one slice of each part
+    (the done part's slice is fetched even when not needed, so the number of queries does not
+    depend on the data)."""
 
     def __init__(self, user: Any) -> None:
-        from django.db.models import Count
-
         self.user = user
-        base = Assignment.objects.filter(unit_id__in=unit_ids_of(user)).select_related(
+        self._units = unit_ids_of(user)
+        base = Assignment.objects.filter(unit_id__in=self._units).select_related(
             "suggestion", "unit", "answer_deadline", "co_opinion_deadline"
         )
-        self._counts_qs = base.exclude(state=AssignmentState.RETURNED).aggregate
-        self._count_args = {
-            "all": Count("id"),
-            "open": Count("id", filter=Q(state=AssignmentState.ACTIVE)),
-        }
-        due = Case(
-            When(role=UnitRole.LEAD, then=F("answer_deadline__due")),
-            default=F("co_opinion_deadline__due"),
-        )
-        self.open = (
-            base.filter(state=AssignmentState.ACTIVE)
-            .annotate(due=due)
-            .order_by(F("due").asc(nulls_last=True), "id")
-        )
-        # The open part's page is chosen on narrow rows (ids and due dates) in a subquery, then
-        # only its rows are read whole: sorting 2 000 whole rows with their suggestions cost
-        # 50 ms warm, 440 ms cold at 1 M (issue 3, "Benchmark").
+        # Soonest due first: the assignment's copy of its current due date (`due`), so the
+        # page's ids are read in the order of the (unit, state, due, id) index; ordering by the
+        # deadlines themselves joined and sorted all ≈ 2 000 open assignments of the busy unit
+        # at 1 M for every page (issue 3, "Benchmark").
+        soonest = (F("due").asc(nulls_last=True), "id")
+        self.open = base.filter(state=AssignmentState.ACTIVE).order_by(*soonest)
+        # The page's ids from the index alone, then only those rows read whole.
         self._open_ids = (
-            Assignment.objects.filter(unit_id__in=unit_ids_of(user), state=AssignmentState.ACTIVE)
-            .annotate(due=due)
-            .order_by(F("due").asc(nulls_last=True), "id")
+            Assignment.objects.filter(unit_id__in=self._units, state=AssignmentState.ACTIVE)
+            .order_by(*soonest)
             .values("id")
         )
         self.done = base.filter(state=AssignmentState.ANSWERED).order_by("-id")
@@ -371,7 +400,11 @@ class UnitQueue:
 
     def _count(self) -> dict[str, int]:
         if self._counts is None:
-            self._counts = self._counts_qs(**self._count_args)
+            by_state = counts.unit_queue_counts(self._units)
+            self._counts = {
+                "all": sum(n for state, n in by_state.items() if state != AssignmentState.RETURNED),
+                "open": by_state.get(AssignmentState.ACTIVE, 0),
+            }
         return self._counts
 
     def count(self) -> int:

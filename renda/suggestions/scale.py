@@ -386,6 +386,7 @@ class Generator:
         "suggestion_state",
         "suggestion_year",
         "suggestion_sequence",
+        "due",
     )
     DEADLINE_FIELDS = (
         "id",
@@ -689,7 +690,7 @@ class Generator:
             if is_lead:
                 period = P.complex_answer_period if is_complex else P.answer_period
                 answer_dl = self._deadline(self.ct_assignment, aid, "answer", on, period)
-                due = self._last_due
+                due = current_due = self._last_due
                 if state in ANSWERED_ON:
                     last = max(
                         last, self._answers(aid, unit, clerk, state, title, on, due, lead, current)
@@ -705,6 +706,7 @@ class Generator:
                             self._rehandle_day,
                             P.rehandle_period,
                         )
+                        current_due = self._last_due  # SUG-REHANDLE: the new deadline counts
                         signed_by = signed_at = None
                         if self._last_due < today:
                             overdue = self._last_due + timedelta(days=1)
@@ -714,7 +716,7 @@ class Generator:
                 co_dl = self._deadline(
                     self.ct_assignment, aid, "co-opinion", on, P.co_opinion_period
                 )
-                due = self._last_due
+                due = current_due = self._last_due
                 if state in ANSWERED_ON and rng.random() < 0.95:
                     sent = on + timedelta(days=rng.randrange(10, 70))
                     sent = min(sent, today)
@@ -746,6 +748,7 @@ class Generator:
                     sink.ts(signed_at),
                     state,  # the suggestion's state, year and sequence, copied (Assignment)
                     *copies,
+                    sink.day(current_due),  # the current due date, copied (Assignment.due)
                 )
             )
             # Contacts: before handling, and after answering (办前联系、办后反馈).
@@ -1003,6 +1006,9 @@ def seed_scale(opts: Options, progress: Callable[[str], None] = print) -> Result
 
     facts = rebuild_facts()
     progress(f"statistics facts: {facts[0]:,} suggestions, {facts[1]:,} assignments")
+    from .counts import rebuild_counts
+
+    progress(f"list counts: {rebuild_counts():,} rows")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in SEEDED:

@@ -1,6 +1,7 @@
 """The daily deadline job (issue 3 point 9): warnings before the answer deadline, overdue
 marking and its two escalation steps, co-units' opinion warnings and late marks
-(SUG-CO-OPINION), "no feedback" after the rating window, and closing what can close.
+(SUG-CO-OPINION), "no feedback" after the rating window, and closing what can close; then the
+statistics counters' day moves to today (their "overdue" figures, docs/statistics.md).
 
 Run daily, by cron or a scheduler, either as `python manage.py check_deadlines` or by enqueueing
 `run_deadline_checks` for the django-tasks worker (`manage.py db_worker`); both call
@@ -30,6 +31,7 @@ from .actions.deadlines import (
     send_deadline_warning,
 )
 from .choices import AssignmentState, State, UnitRole
+from .facts import roll_counter_day
 from .models import Answer, Assignment, Suggestion
 
 logger = logging.getLogger(__name__)
@@ -125,6 +127,13 @@ def check_deadlines(today: date | None = None) -> DeadlineRun:
     waiting = Suggestion.objects.filter(state=State.EVALUATED)
     for pk in waiting.order_by("pk").values_list("pk", flat=True):
         _attempt(run, "closed", close_if_ready, pk, today=today)
+    # The statistics counters' "overdue" figures move to today (facts.roll_counter_day): the
+    # statistics then add only what fell due since, not every overdue assignment.
+    try:
+        roll_counter_day(today)
+    except Exception:
+        logger.exception("deadline job: rolling the statistics counters to %s failed", today)
+        run.failed += 1
     return run
 
 

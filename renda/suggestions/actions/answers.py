@@ -41,7 +41,7 @@ from ..permissions import (
     is_office,
 )
 from ..queries import unit_staff
-from .common import copy_to_assignments, lock, require_state
+from .common import copy_state, lock, require_state, set_assignment_state
 
 # SUG-REHANDLE gives one re-handling; the rating of the re-handled answer stands.
 MAX_ROUNDS = 2
@@ -296,13 +296,12 @@ def answer(
         by=by,
     )
     row.save(update_fields=["feedback_deadline"])
-    assignment.state = AssignmentState.ANSWERED
-    assignment.save(update_fields=["state"])
+    set_assignment_state(assignment, AssignmentState.ANSWERED)
     previous_state = suggestion.state
     if all(a.state == AssignmentState.ANSWERED for a in _lead_assignments(suggestion)):
         suggestion.state = State.ANSWERED
         suggestion.save(update_fields=["state", "updated_at"])
-        copy_to_assignments(suggestion)
+        copy_state(suggestion)
     record_event(
         suggestion,
         "suggestion.answered",
@@ -390,9 +389,12 @@ def evaluate(
         data["rehandle_due"] = _send_back(suggestion, assignment, by=by)
     data["state"] = suggestion.state
     record_event(suggestion, "suggestion.rated", by=by, data=data)
-    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     if not rehandle:
         _finish_if_all_rated(suggestion, by=by)
+    # The statistics' fact rows, in this transaction, after the suggestion's last change of
+    # state: every action moves the list counts (copy_state) before it refreshes the statistics'
+    # counters, one lock order for both kinds of counter rows, so two actions never deadlock.
+    refresh_facts(suggestion.pk)
     return evaluation
 
 
@@ -410,7 +412,7 @@ def _send_back(suggestion: Suggestion, assignment: Assignment, *, by: Any) -> da
         by=by,
     )
     assignment.answer_deadline = deadline
-    assignment.state = AssignmentState.ACTIVE
+    assignment.due = deadline.due  # the queue's copy of the due date, with the deadline
     # A new deadline: its warnings, overdue mark and escalation start afresh (point 9).
     assignment.overdue_since = None
     assignment.escalated_at = None
@@ -418,20 +420,22 @@ def _send_back(suggestion: Suggestion, assignment: Assignment, *, by: Any) -> da
     # "一把手负责制": the head signs off the new answer too.
     assignment.signed_off_at = None
     assignment.signed_off_by = None
-    assignment.save(
-        update_fields=[
+    set_assignment_state(
+        assignment,
+        AssignmentState.ACTIVE,
+        fields=(
             "answer_deadline",
-            "state",
+            "due",
             "overdue_since",
             "escalated_at",
             "warned_days",
             "signed_off_at",
             "signed_off_by",
-        ]
+        ),
     )
     suggestion.state = State.REHANDLING
     suggestion.save(update_fields=["state", "updated_at"])
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     notify(
         people,
         title=_("The deputy is dissatisfied with your answer to %(label)s: handle it again")
@@ -466,7 +470,7 @@ def _finish_if_all_rated(suggestion: Suggestion, *, by: Any) -> bool:
     if suggestion.state != State.EVALUATED:
         suggestion.state = State.EVALUATED
         suggestion.save(update_fields=["state", "updated_at"])
-        copy_to_assignments(suggestion)
+        copy_state(suggestion)
         record_event(suggestion, "suggestion.evaluated", by=by, data={"state": suggestion.state})
     _close(suggestion, by=by)
     return True
@@ -489,12 +493,21 @@ def record_no_feedback(
         return None
     suggestion = lock(suggestion_pk)
     row = Answer.objects.select_related("assignment", "feedback_deadline").get(pk=answer_pk)
-    return _record_no_feedback(suggestion, row, by=by, then_close=True, today=today)
+    evaluation = _record_no_feedback(suggestion, row, by=by, today=today)
+    if evaluation is not None:
+        _finish_if_all_rated(suggestion, by=by)
+        # The statistics' fact rows, in this transaction, after the suggestion's last change of
+        # state: every action moves the list counts (copy_state) before it refreshes the statistics'
+        # counters, one lock order for both kinds of counter rows, so two actions never deadlock.
+        refresh_facts(suggestion.pk)
+    return evaluation
 
 
 def _record_no_feedback(
-    suggestion: Suggestion, row: Answer, *, by: Any, then_close: bool, today: date | None
+    suggestion: Suggestion, row: Answer, *, by: Any, today: date | None
 ) -> Evaluation | None:
+    """Record the rating as no feedback; the caller then closes what can close and refreshes
+    the statistics' fact rows."""
     if Evaluation.objects.filter(answer=row).exists():
         return None
     latest = _latest_answer(row.assignment)
@@ -515,9 +528,6 @@ def _record_no_feedback(
         by=by,
         data={"answer": row.pk, "unit": row.assignment.unit_id, "window_closed": window.due},
     )
-    refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
-    if then_close:
-        _finish_if_all_rated(suggestion, by=by)
     return evaluation
 
 
@@ -528,7 +538,7 @@ def _close(suggestion: Suggestion, *, by: Any) -> None:
     suggestion.state = State.CLOSED
     suggestion.closed_at = timezone.now()
     suggestion.save(update_fields=["state", "closed_at", "updated_at"])
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(suggestion, "suggestion.closed", by=by, data={"unmet_commitments": unmet})
     notify(
         [suggestion.lead_deputy],
@@ -550,6 +560,7 @@ def close(suggestion: Suggestion | int, *, by: Any = None, today: date | None = 
         require(is_office(by, suggestion), _("Only the deputy-affairs office closes a suggestion."))
     require_state(suggestion, *CLOSABLE)
     today = today or _today()
+    recorded = False
     for assignment in _lead_assignments(suggestion):
         latest = _latest_answer(assignment)
         if (
@@ -558,13 +569,18 @@ def close(suggestion: Suggestion | int, *, by: Any = None, today: date | None = 
             and latest.feedback_deadline is not None
             and today > latest.feedback_deadline.due
         ):
-            _record_no_feedback(suggestion, latest, by=by, then_close=False, today=today)
+            recorded |= _record_no_feedback(suggestion, latest, by=by, today=today) is not None
     if not _finish_if_all_rated(suggestion, by=by):
         raise DomainError(
             _("Some lead unit's answer is still waiting for the deputy's rating.")
             + f" (state: {suggestion.state})",
             code="not_rated",
         )
+    if recorded:
+        # The statistics' fact rows, in this transaction, after the suggestion's last change of
+        # state: every action moves the list counts (copy_state) before it refreshes the statistics'
+        # counters, one lock order for both kinds of counter rows, so two actions never deadlock.
+        refresh_facts(suggestion.pk)
     return suggestion
 
 

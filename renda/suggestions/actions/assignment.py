@@ -24,12 +24,13 @@ from renda.notifications.actions import notify
 from renda.orgs.models import HandlingUnit
 from renda.rules.profiles import Period, profile_for
 
+from .. import counts
 from ..choices import AssignmentState, ContactMethod, ContactStage, ReturnState, State, UnitRole
 from ..facts import refresh_facts
 from ..models import TEXT_MAX, Assignment, Contact, CoOpinion, ReturnRequest, Suggestion
 from ..permissions import acts_for_unit, can_assign, heads_unit, is_office
 from ..queries import office_staff, unit_staff
-from .common import copy_to_assignments, lock, require_state
+from .common import copy_state, due_of, lock, require_state, set_assignment_state
 
 # At most this many units on one suggestion at once: more is a typing mistake, not a practice.
 MAX_UNITS = 50
@@ -164,7 +165,9 @@ def _start_assignments(
         a.return_deadline = _deadline(
             RETURN_WINDOW, assigned_on, profile.return_window, a, people, by
         )
-        a.save(update_fields=fields)
+        a.due = due_of(a)  # the queue's copy of the due date, with the deadline
+        a.save(update_fields=[*fields, "due"])
+        counts.move_assignment(unit.pk, None, a.state)  # the unit queue's counts
         made.append(a)
     return made
 
@@ -315,7 +318,7 @@ def assign(
     suggestion.save(
         update_fields=["state", "is_complex", "notify_deadline", "deputy_notified_at", "updated_at"]
     )
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(
         suggestion,
         "suggestion.assigned",
@@ -396,7 +399,7 @@ def request_return(assignment: Assignment, *, reason: Any, by: Any) -> ReturnReq
     previous = suggestion.state
     suggestion.state = State.REASSIGNING
     suggestion.save(update_fields=["state", "updated_at"])
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(
         suggestion,
         "suggestion.return_requested",
@@ -486,8 +489,7 @@ def decide_return(
                 "new_lead_units: "
                 + _("No lead unit would remain: name the new lead unit(s) to approve this.")
             )
-        assignment.state = AssignmentState.RETURNED
-        assignment.save(update_fields=["state"])
+        set_assignment_state(assignment, AssignmentState.RETURNED)
         if new_units:
             staff = unit_staff([u.pk for u in new_units])
             made = _start_assignments(
@@ -514,7 +516,7 @@ def decide_return(
         _tell_lead_deputy(suggestion, made)
         fields.append("deputy_notified_at")
     suggestion.save(update_fields=fields)
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(
         suggestion,
         "suggestion.return_approved" if approve else "suggestion.return_refused",
@@ -627,8 +629,7 @@ def send_co_opinion(assignment: Assignment, *, text: Any, by: Any) -> CoOpinion:
     deadline = assignment.co_opinion_deadline
     late = deadline is not None and today > deadline.due
     opinion = CoOpinion.objects.create(assignment=assignment, text=text, sent_by=by, late=late)
-    assignment.state = AssignmentState.ANSWERED
-    assignment.save(update_fields=["state"])
+    set_assignment_state(assignment, AssignmentState.ANSWERED)
     record_event(
         suggestion,
         "suggestion.co_opinion_sent",

@@ -26,7 +26,7 @@ from ..facts import refresh_facts
 from ..models import TEXT_MAX, Suggestion
 from ..permissions import can_register, is_office
 from ..queries import office_staff
-from .common import copy_to_assignments, lock, require_state
+from .common import copy_state, lock, require_state
 from .submission import (
     assign_number,
     clean_text,
@@ -61,7 +61,7 @@ def register(suggestion: Suggestion, *, by: Any) -> Suggestion:
     suggestion.save(
         update_fields=["state", "registered_at", "registered_by", "notify_deadline", "updated_at"]
     )
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(
         suggestion,
         "suggestion.registered",
@@ -108,7 +108,7 @@ def reject(suggestion: Suggestion, *, ground: Any, explanation: Any, by: Any) ->
     suggestion.save(
         update_fields=["state", "rejection_ground", "rejection_explanation", "updated_at"]
     )
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(suggestion, "suggestion.rejected", by=by, data={"ground": ground})
     refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     label = ExcludedGround(ground).label
@@ -139,7 +139,7 @@ def convert(suggestion: Suggestion, *, by: Any) -> Suggestion:
     suggestion.save(
         update_fields=["kind", "state", "year", "session", "sequence", "number", "updated_at"]
     )
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(
         suggestion,
         "suggestion.converted",

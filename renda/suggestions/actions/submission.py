@@ -35,7 +35,7 @@ from ..facts import refresh_facts
 from ..models import BODY_MAX, TITLE_MAX, NumberCounter, Sponsor, Suggestion, Topic
 from ..permissions import can_edit_draft
 from ..queries import office_staff
-from .common import copy_to_assignments, lock, require_state
+from .common import copy_state, lock, require_state
 
 NUMBER_MAX = Suggestion._meta.get_field("number").max_length or 40
 MAX_COSIGNERS = 500
@@ -347,7 +347,7 @@ def _back_to_draft_if_short(suggestion: Suggestion, *, by: Any) -> bool:
         return False
     suggestion.state = State.DRAFT
     suggestion.save(update_fields=["state", "updated_at"])
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(
         suggestion,
         "suggestion.back_to_draft",
@@ -590,7 +590,7 @@ def submit(suggestion: Suggestion, *, by: Any) -> Suggestion:
             "updated_at",
         ]
     )
-    copy_to_assignments(suggestion)
+    copy_state(suggestion)
     record_event(
         suggestion,
         "suggestion.submitted",

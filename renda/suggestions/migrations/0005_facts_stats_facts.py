@@ -5,11 +5,10 @@ from django.db import migrations, models
 
 
 def fill_facts(apps, schema_editor):  # noqa: ANN001, ANN201
-    """The statistics' fact rows and counters for the suggestions already there (SQL in
-    batches: a minute or two at 1M suggestions). The same as `manage.py rebuild_stats_facts`."""
-    from renda.suggestions.facts import rebuild_facts
-
-    rebuild_facts()
+    """Nothing any more: the fact rows and counters of the suggestions already there are built
+    by 0009_stats_overdue_counters, whose counters have columns these tables lack here (this
+    used to call facts.rebuild_facts, which now writes them). Databases that ran it are
+    unaffected."""
 
 
 class Migration(migrations.Migration):

@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Sum
 from django.test.utils import CaptureQueriesContext
 
 from renda.calendar.actions import recompute_deadlines
 from renda.calendar.models import Deadline
+from renda.suggestions import counts
 from renda.suggestions.actions.answers import (
     CommitmentIn,
     close,
@@ -27,7 +28,7 @@ from renda.suggestions.actions.answers import (
 from renda.suggestions.actions.assignment import assign, decide_return, request_return
 from renda.suggestions.actions.registration import convert, register, reject
 from renda.suggestions.actions.submission import confirm_cosign, submit, withdraw_cosign
-from renda.suggestions.facts import rebuild_facts, refresh_facts
+from renda.suggestions.facts import counter_day, rebuild_facts, refresh_facts, roll_counter_day
 from renda.suggestions.models import (
     Assignment,
     AssignmentFact,
@@ -67,6 +68,8 @@ def same_as_reference(world: Any, step: str, *days: date) -> dict[str, Any]:
             expected = reference_stats(f, deputy_limit=None)
             difference = first_difference(got, expected)
             assert difference is None, f"after {step}, as of {today}, {f}: {difference}"
+    # The office's list counts (counts.py), kept by the same actions.
+    assert counts.difference() == {}, f"list counts after {step}"
     return suggestion_stats(StatsFilter(congress=world.city, today=TODAY)).totals
 
 
@@ -236,8 +239,8 @@ def test_refresh_is_a_fixed_number_of_queries(world):
     for key in ("A", "C", "F"):
         with CaptureQueriesContext(connection) as ctx:
             refresh_facts(data[key].pk)
-        # count out, delete both, insert both, count in
-        assert len(ctx.captured_queries) == 6
+        # the counters' day (held), count out, delete both, insert both, count in
+        assert len(ctx.captured_queries) == 7
 
 
 def test_a_recomputed_answer_deadline_moves_the_fact_row(world):
@@ -255,6 +258,53 @@ def test_a_recomputed_answer_deadline_moves_the_fact_row(world):
     assert moved >= 1
     assert AssignmentFact.objects.get(pk=k.pk).due == deadline.due
     same_as_reference(world, "recompute_deadlines", TODAY)
+
+
+@pytest.mark.parametrize(
+    "day", [date(2026, 1, 5), date(2026, 6, 2), TODAY, date(2026, 12, 31), date(2027, 6, 1)]
+)
+def test_counters_as_of_any_day_give_the_reference_as_of_every_day(world, day):
+    """SUG-DEADLINE, "overdue now": the counters hold it as of their day (rolled there, before
+    or after the day asked for, or the day itself), the statistics add or take away the
+    assignments that fell due in between; the figures equal the reference as of every day."""
+    data = build_stats_world(world)
+    roll_counter_day(day)
+    assert counter_day() == day
+    days = (date(2025, 12, 1), date(2026, 3, 2), TODAY, date(2026, 12, 31))
+    same_as_reference(world, f"roll to {day}", *days)
+    # The counters' own figure is the fact rows' count as of their day (not just a correction).
+    expected = AssignmentFact.objects.filter(due__lt=day).count()
+    kept = StatsCounter.objects.filter(dimension=StatsCounter.UNIT).aggregate(n=Sum("overdue_now"))
+    assert kept["n"] == expected
+    if day == TODAY:
+        assert expected > 0
+    # Actions after the roll keep the counters as of that day (refresh_facts uses it).
+    with at(date(2026, 9, 1)):
+        give_answer(world, data["K"], "edu", category="A")
+    same_as_reference(world, f"an answer after the roll to {day}", *days)
+
+
+def test_emptied_counters_without_a_day_start_again_from_the_next_action(world):
+    """A database emptied with its counters and their day (a test's flush, a hand-made wipe):
+    the next refresh creates the day (today), and the figures follow the reference."""
+    from renda.suggestions.models import StatsCounterDay
+
+    StatsCounterDay.objects.all().delete()
+    assert counter_day() is not None  # a reader without the row: nothing counted yet
+    build_stats_world(world)
+    assert StatsCounterDay.objects.count() == 1
+    same_as_reference(world, "after the day row was gone", TODAY, date(2026, 12, 31))
+
+
+def test_the_deadline_job_rolls_the_counters_to_its_day(world):
+    from renda.suggestions.tasks import check_deadlines
+
+    build_stats_world(world)
+    check_deadlines(TODAY)
+    assert counter_day() == TODAY
+    same_as_reference(world, "deadline job", TODAY)
+    check_deadlines(date(2026, 9, 2))
+    assert counter_day() == date(2026, 9, 2)
 
 
 @pytest.mark.parametrize("limit", [1, 2, 50])

@@ -1,5 +1,6 @@
 """`manage.py verify_stats`: the statistics from the fact rows equal the aggregate over the
-base tables (docs/statistics.md, "How the figures are kept")."""
+base tables (docs/statistics.md, "How the figures are kept"), and the office's list counts equal
+a count of the suggestions."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from renda.orgs.models import Congress, HandlingUnit
+from renda.suggestions import counts
 from renda.suggestions.models import AssignmentFact, Suggestion
 from renda.suggestions.stats import StatsFilter, suggestion_stats
 from renda.suggestions.stats_reference import first_difference, reference_stats
@@ -19,7 +21,8 @@ class Command(BaseCommand):
     help = (
         "Compare the suggestion statistics read from the fact rows with the same figures "
         "computed from the base tables (every congress with suggestions, all years, every "
-        "breakdown, every lead deputy); exit 1 naming the first difference. Slow at scale "
+        "breakdown, every lead deputy), and the office's list counts with a count of the "
+        "suggestions; exit 1 naming the first difference. Slow at scale "
         "(the reference aggregate: about a minute at 1M suggestions on SQLite)."
     )
 
@@ -33,6 +36,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **o: Any) -> None:
         today = o["today"] or timezone.localdate()
+        # The lists' counts (counts.py) against a count of the suggestions and assignments.
+        off = counts.difference()
+        if off:
+            key, (kept, counted) = next(iter(off.items()))
+            raise CommandError(
+                f"List counts differ from the suggestions and assignments ({len(off)} keys; "
+                f"first: {key}: {kept} ≠ {counted}). Run `manage.py rebuild_stats_facts`."
+            )
         congresses = Congress.objects.filter(
             pk__in=Suggestion.objects.values("congress_id")
         ).order_by("pk")
