@@ -10,8 +10,11 @@ threads = int(os.environ.get("RENDA_THREADS", "4"))
 timeout = 60
 graceful_timeout = 20
 keepalive = 5
-max_requests = 5000
-max_requests_jitter = 500
+# A worker is replaced after this many requests (a guard against slow leaks). Not too often: a
+# new worker starts cold (imports, templates, its own cache of home pages), which at 5,000 cost
+# the signed-in home page a third of its throughput under load (docs/performance.md).
+max_requests = int(os.environ.get("RENDA_MAX_REQUESTS", "100000"))
+max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("RENDA_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = "warning"

@@ -18,13 +18,13 @@ from typing import Any
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.functional import LazyObject
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from .csrf import masked_token
 from .navigation import navigation_for
 
 # Private-use characters: never in a translation, a name or an address.
@@ -163,7 +163,7 @@ class Shell:
             if request is not None:
                 csrf = format_html(
                     '<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
-                    get_token(request),
+                    masked_token(request),
                 )
                 nxt = escape(request.get_full_path())
             else:
