@@ -13,10 +13,14 @@ _PHONE = re.compile(r"(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}|0\d{2,3}[\s-]?\d{7
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-def mask_personal(text: str) -> str:
-    """The text with ID numbers, phone numbers and e-mail addresses replaced by stars."""
+def mask_personal(text: str, names: tuple[str, ...] = ()) -> str:
+    """The text with ID numbers, phone numbers and e-mail addresses replaced by stars, and the
+    names given (the name the citizen left) too, wherever they were typed into it."""
     if not text:
         return ""
+    for name in names:
+        if name and len(name.strip()) >= 2:
+            text = text.replace(name.strip(), "*" * len(name.strip()))
     text = _ID.sub(lambda m: "*" * len(m.group(0)), text)
     text = _EMAIL.sub("***@***", text)
     return _PHONE.sub(lambda m: "*" * len(m.group(0)), text)

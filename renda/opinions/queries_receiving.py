@@ -188,8 +188,8 @@ def published_opinions(station: Station, limit: int = RECENT_PUBLISHED) -> list[
                 "category": category_label(o.category),
                 "received_at": o.created_at,
                 "answered_at": o.answered_at,
-                "text": mask_personal(o.text),
-                "answer": mask_personal(answer["text"]) if answer else "",
+                "text": mask_personal(o.text, (o.name,)),
+                "answer": mask_personal(answer["text"], (o.name,)) if answer else "",
                 "answered_by": answer["by"] if answer else "",
             }
         )
