@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from renda.deputies.choices import DeputyshipStatus
 from renda.deputies.models import Deputyship
@@ -23,23 +23,35 @@ from .models import Opinion, OpinionCategory, ReceptionDay, Referral, Station
 # What each tracking event is called on the tracking page (kinds written by the actions of
 # every part; an unknown kind shows as "Update").
 EVENT_WORDS = {
-    "received": _("Received"),
-    "triaged": _("Looked at by the station"),
-    "answered": _("Answered"),
-    "with_deputy": _("Followed up by a deputy"),
-    "deputy": _("Followed up by a deputy"),
-    "referred": _("Referred to a handling unit"),
-    "refer": _("Referred to a handling unit"),
-    "suggestion": _("Turned into a deputy's suggestion"),
-    "converted": _("Turned into a deputy's suggestion"),
-    "merged": _("Merged with an earlier opinion"),
-    "merge": _("Merged with an earlier opinion"),
-    "closed": _("Closed"),
-    "close": _("Closed"),
-    "passed_up": _("Passed to a higher congress"),
-    "pass_up": _("Passed to a higher congress"),
-    "rated": _("Rated by the citizen"),
-    "reopened": _("Reopened for a second look"),
+    "received": pgettext_lazy("opinion history", "Received"),
+    "triaged": pgettext_lazy("opinion history", "Looked at by the station"),
+    "answered": pgettext_lazy("opinion history", "Answered"),
+    "with_deputy": pgettext_lazy("opinion history", "Followed up by a deputy"),
+    "deputy": pgettext_lazy("opinion history", "Followed up by a deputy"),
+    "referred": pgettext_lazy("opinion history", "Referred to a handling unit"),
+    "refer": pgettext_lazy("opinion history", "Referred to a handling unit"),
+    "suggestion": pgettext_lazy("opinion history", "Turned into a deputy's suggestion"),
+    "converted": pgettext_lazy("opinion history", "Turned into a deputy's suggestion"),
+    "merged": pgettext_lazy("opinion history", "Merged with an earlier opinion"),
+    "merge": pgettext_lazy("opinion history", "Merged with an earlier opinion"),
+    "closed": pgettext_lazy("opinion history", "Closed"),
+    "close": pgettext_lazy("opinion history", "Closed"),
+    "passed_up": pgettext_lazy("opinion history", "Passed to a higher congress"),
+    "pass_up": pgettext_lazy("opinion history", "Passed to a higher congress"),
+    "rated": pgettext_lazy("opinion history", "Rated by the citizen"),
+    "reopened": pgettext_lazy("opinion history", "Reopened for a second look"),
+}
+# The states as the citizen reads them (own words: "Received" is a suggestion's word elsewhere).
+STATE_WORDS = {
+    OpinionState.RECEIVED: pgettext_lazy("opinion state", "Received, waiting to be looked at"),
+    OpinionState.WITH_DEPUTY: pgettext_lazy("opinion state", "Followed up by a deputy"),
+    OpinionState.REFERRED: pgettext_lazy("opinion state", "Referred to a handling unit"),
+    OpinionState.ANSWERED: pgettext_lazy("opinion state", "Answered"),
+    OpinionState.REOPENED: pgettext_lazy("opinion state", "Reopened for a second look"),
+    OpinionState.CLOSED: pgettext_lazy("opinion state", "Closed"),
+    OpinionState.MERGED: pgettext_lazy("opinion state", "Merged with an earlier opinion"),
+    OpinionState.CONVERTED: pgettext_lazy("opinion state", "Turned into a deputy's suggestion"),
+    OpinionState.PASSED_UP: pgettext_lazy("opinion state", "Passed to a higher congress"),
 }
 UPCOMING_DAYS = 5
 RECENT_PUBLISHED = 10
@@ -96,14 +108,14 @@ def tracking_view(opinion: Opinion) -> dict[str, Any]:
     )
     return {
         "state": opinion.state,
-        "state_label": str(OpinionState(opinion.state).label),
+        "state_label": str(STATE_WORDS.get(opinion.state, opinion.state)),
         "received_at": opinion.created_at,
         "category": category_label(opinion.category),
         "station": opinion.station.name if opinion.station_id else None,
         "history": [
             {
                 "kind": e.kind,
-                "label": str(EVENT_WORDS.get(e.kind, _("Update"))),
+                "label": str(EVENT_WORDS.get(e.kind, pgettext_lazy("opinion history", "Update"))),
                 "at": e.at,
                 "note": e.public_note,
             }
