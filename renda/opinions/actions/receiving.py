@@ -157,6 +157,16 @@ def default_congress() -> Congress:
     return congress
 
 
+def default_category() -> OpinionCategory:
+    """The category of an opinion whose citizen chose none (a deputy's profile): 其他 (other),
+    else the last root of the tree."""
+    roots = OpinionCategory.objects.filter(parent=None, active=True)
+    category = roots.filter(name="其他").first() or roots.order_by("-position", "-id").first()
+    if category is None:
+        raise DomainError(_("No opinion category is set up."), code="no_category")
+    return category
+
+
 def _add_event(opinion: Opinion, kind: str, note: str = "") -> OpinionEvent:
     return OpinionEvent.objects.create(
         opinion=opinion, kind=kind, at=timezone.now(), public_note=note
@@ -197,7 +207,11 @@ def submit_opinion(
         )
     recorded_by = by if channel in STAFF_CHANNELS else None
     if deputy_obj is not None and deputy_obj.status != DeputyshipStatus.ACTIVE:
-        raise _invalid("deputy", _("this deputy does not take opinions now."))
+        raise _invalid(
+            "deputy",
+            _("this deputy does not take messages now (%(status)s).")
+            % {"status": deputy_obj.get_status_display()},
+        )
     congresses = {
         c.pk: c
         for c in (
