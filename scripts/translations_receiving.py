@@ -145,4 +145,8 @@ T = {
     "Print": "打印",
     "Record": "登记",
     "Category": "分类",
+    "Liaison stations: receiving opinions": "代表联络站：群众意见受理",
+    "Public station pages": "联络站公开页面",
+    "Record a visit or a call": "登记来访或来电",
+    "Station code (print)": "联络站码（打印）",
 }

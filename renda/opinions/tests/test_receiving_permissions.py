@@ -164,3 +164,15 @@ def test_the_station_code_carries_the_station_form_address(
     assert f"https://rd.example.gov.cn/s/{st.public_code}/" in page.content.decode()
     png = signed_in("station").get(reverse("opinions:station_code_file", args=[st.pk, "png"]))
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("username", WORLD_USERS)
+def test_the_home_panel_shows_the_stations_to_their_staff_and_the_office(
+    signed_in: Any, setup: dict[str, Any], username: str
+) -> None:
+    page = signed_in(username).get("/").content.decode()
+    shown = 'data-panel="opinions-receiving"' in page
+    assert shown == (username in STAFF), username
+    if shown:
+        assert reverse("opinions:record") in page
+        assert reverse("opinions:station_code", args=[setup["station"].pk]) in page
