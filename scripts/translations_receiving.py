@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Simplified Chinese for the receiving part of citizens' opinions (issue 5): the opinion form,
 tracking and rating, the stations' public pages, staff recording, the deputy's inbox."""
 
