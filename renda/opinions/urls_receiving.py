@@ -12,6 +12,7 @@ from . import views_receiving
 urlpatterns: list[URLPattern | Any] = [
     path("record/", views_receiving.record, name="record"),
     path("recorded/<int:pk>/", views_receiving.recorded, name="recorded"),
+    path("images/<int:pk>", views_receiving.image, name="image"),
     path("stations/<int:pk>/code/", views_receiving.station_code, name="station_code"),
     re_path(
         r"^stations/(?P<pk>[0-9]+)/code\.(?P<kind>svg|png)$",

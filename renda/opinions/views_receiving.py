@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +40,7 @@ from .actions.receiving import (
 from .choices import Channel
 from .forms_receiving import OpinionForm, RatingForm, RecordForm, TrackForm
 from .images import clean_image
-from .models import Opinion, Station
+from .models import Opinion, OpinionImage, Station
 from .permissions_receiving import can_print_code, can_see_contact, stations_for_recording
 from .queries_receiving import (
     get_public_station,
@@ -287,6 +287,23 @@ def recorded(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     link = public_url(request, reverse("opinion_public:track", args=[opinion.tracking_code]))
     return render(request, "opinions/staff/recorded.html", {"o": opinion, "link": link})
+
+
+@login_required
+@require_GET
+def image(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo on an opinion, for those who see the citizen's contact (never a public URL)."""
+    row = OpinionImage.objects.select_related("opinion__station").filter(pk=valid_pk(pk)).first()
+    if row is None or not can_see_contact(request.user, row.opinion):
+        raise Http404
+    try:
+        fh = row.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(fh, content_type=row.content_type)
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _station_for_code(request: HttpRequest, pk: int) -> Station:

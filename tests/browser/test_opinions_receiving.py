@@ -31,9 +31,19 @@ def test_citizen_submits_on_a_phone_and_follows_the_code(
 ) -> None:
     caches["ratelimit"].clear()  # a flushed test database keeps the counters' table
     from renda.opinions.models import Opinion, OpinionImage
-    from renda.opinions.tests.receiving_builders import station
+    from renda.opinions.tests.receiving_builders import reception_day, station
 
     st = station(world)
+    reception_day(st, world)
+    # The citizen finds the station in the public list first.
+    page.goto("/stations/")
+    page.locator("[data-testid=station-item]").first.click()
+    page.wait_for_url(f"**/stations/{st.public_code}/")
+    assert world["deputy"].full_name in page.locator("[data-testid=station-deputies]").inner_text()
+    assert page.locator("[data-testid=reception-days] li").count() == 1
+    _fits(page)
+    assert_accessible(page)
+    screenshot(page, "station-page-phone")
     photo = tmp_path / "lamp.jpg"
     buf = io.BytesIO()
     Image.new("RGB", (120, 90), (90, 90, 200)).save(buf, format="JPEG")

@@ -176,3 +176,32 @@ def test_the_home_panel_shows_the_stations_to_their_staff_and_the_office(
     if shown:
         assert reverse("opinions:record") in page
         assert reverse("opinions:station_code", args=[setup["station"].pk]) in page
+
+
+@pytest.mark.parametrize("username", [None, *WORLD_USERS])
+def test_photos_only_for_those_who_see_the_contact(
+    signed_in: Any, setup: dict[str, Any], username: str | None
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from renda.opinions.images import clean_image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, format="PNG")
+    o = submit_opinion(
+        station=setup["station"],
+        category=category().pk,
+        text="照片",
+        images=[clean_image(io.BytesIO(buf.getvalue()), "a.png")],
+    )
+    url = reverse("opinions:image", args=[o.images.get().pk])
+    r = _client(signed_in, username).get(url)
+    if username is None:
+        assert r.status_code == 302
+    elif username in STAFF:
+        assert r.status_code == 200 and r["Content-Type"] == "image/png"
+        assert r["X-Content-Type-Options"] == "nosniff"
+    else:
+        assert r.status_code == 404
