@@ -211,6 +211,25 @@ RENDA_MESSAGE_LIMITS = [
     )
 ]
 
+
+def _limit_pairs(name: str, default: str) -> list[tuple[int, int]]:
+    """An environment variable of "count/seconds" windows, e.g. "10/600,50/86400"."""
+    return [
+        (int(n), int(s))
+        for n, s in (pair.split("/") for pair in os.environ.get(name, default).split(","))
+    ]
+
+
+# Citizens' opinions (renda.opinions, issue 5): submissions per network address and per phone
+# number left, and tracking look-ups per address (each a list of (count, seconds) windows).
+RENDA_OPINION_SUBMIT_LIMITS = _limit_pairs("RENDA_OPINION_SUBMIT_LIMITS", "10/600,50/86400")
+RENDA_OPINION_PHONE_LIMITS = _limit_pairs("RENDA_OPINION_PHONE_LIMITS", "5/3600,10/86400")
+RENDA_OPINION_TRACK_LIMITS = _limit_pairs("RENDA_OPINION_TRACK_LIMITS", "60/600,300/86400")
+# Photos attached to an opinion: how many, how large (bytes as uploaded), how many pixels.
+RENDA_OPINION_IMAGE_MAX_COUNT = int(os.environ.get("RENDA_OPINION_IMAGE_MAX_COUNT", "4"))
+RENDA_OPINION_IMAGE_MAX_BYTES = int(os.environ.get("RENDA_OPINION_IMAGE_MAX_BYTES", "5242880"))
+RENDA_OPINION_IMAGE_MAX_PIXELS = int(os.environ.get("RENDA_OPINION_IMAGE_MAX_PIXELS", "40000000"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -20,9 +20,13 @@ def _no_nul(value: str) -> str:
 
 
 class CitizenMessageForm(forms.Form):
-    """A citizen's message on a deputy's profile (no account). `website` is a honeypot: people
-    never see it (hidden by app.css, skipped by the keyboard and screen readers); bots fill it."""
+    """A citizen's message on a deputy's profile (no account), kept as an opinion addressed to
+    the deputy (renda.opinions, channel deputy_code). `website` is a honeypot: people never see
+    it (hidden by app.css, skipped by the keyboard and screen readers); bots fill it."""
 
+    category = forms.TypedChoiceField(
+        label=_("What is it about?"), coerce=int, required=False, empty_value=None
+    )
     text = forms.CharField(
         label=_("Your message"),
         max_length=MESSAGE_MAX,
@@ -43,6 +47,12 @@ class CitizenMessageForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from renda.opinions.queries_receiving import category_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Other / not sure")), *category_choices()]
 
     def clean_text(self) -> str:
         return _no_nul(self.cleaned_data["text"])

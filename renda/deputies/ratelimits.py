@@ -35,24 +35,31 @@ class Verdict:
         return max(1, int((self.retry_at - timezone.now()).total_seconds()) + 1)
 
 
-def _limits() -> list[tuple[int, int]]:
+Limits = list[tuple[int, int]]  # (count, seconds) windows
+
+
+def _limits() -> Limits:
     return list(getattr(settings, "RENDA_MESSAGE_LIMITS", [(5, 600), (20, 86400)]))
 
 
-def _keys(scope: str, address: str, now: float) -> list[tuple[str, int, int, float]]:
+def _keys(
+    scope: str, address: str, now: float, limits: Limits | None = None
+) -> list[tuple[str, int, int, float]]:
     out = []
-    for count, seconds in _limits():
+    for count, seconds in limits if limits is not None else _limits():
         window = int(now // seconds)
         key = f"{scope}:{address}:{seconds}:{window}"
         out.append((key, count, seconds, (window + 1) * seconds))
     return out
 
 
-def check(scope: str, address: str | None) -> Verdict:
-    """Whether one more message from this address is within every limit (counts nothing)."""
+def check(scope: str, address: str | None, limits: Limits | None = None) -> Verdict:
+    """Whether one more message from this address is within every limit (counts nothing).
+    `limits` (a setting of the caller's) replaces RENDA_MESSAGE_LIMITS for this scope; `address`
+    may be any key (a network address, a phone number)."""
     now = time.time()
     cache = caches["ratelimit"]
-    keys = _keys(scope, address or "unknown", now)
+    keys = _keys(scope, address or "unknown", now, limits)
     used = cache.get_many([k for k, *_rest in keys])
     ends = [end for key, count, _s, end in keys if used.get(key, 0) >= count]
     if not ends:
@@ -60,12 +67,12 @@ def check(scope: str, address: str | None) -> Verdict:
     return Verdict(False, datetime.fromtimestamp(max(ends), tz=timezone.get_current_timezone()))
 
 
-def count(scope: str, address: str | None) -> None:
+def count(scope: str, address: str | None, limits: Limits | None = None) -> None:
     """Count one message from this address in every window."""
     now = time.time()
     cache = caches["ratelimit"]
     atomic = isinstance(cache, RedisCache)
-    for key, _count, _seconds, end in _keys(scope, address or "unknown", now):
+    for key, _count, _seconds, end in _keys(scope, address or "unknown", now, limits):
         timeout = int(end - now) + 1  # the counter lives until its window ends
         if atomic:
             # add() starts the window's counter; Redis INCR is atomic and keeps the expiry.

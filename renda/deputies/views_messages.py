@@ -1,5 +1,7 @@
-"""Citizens' messages (群众留言): the deputy's inbox, the office's list for follow-up, and marking
-a message read. Nobody else sees them; the name and phone a citizen left are shown only here."""
+"""Citizens' messages (群众留言): the deputy's inbox (the opinions citizens address to them from
+their profile — renda.opinions, channel deputy_code — and the messages kept from before), the
+office's list for follow-up, and marking a message read. Nobody else sees them; the name and
+phone a citizen left are shown only here."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from renda.accounts.choices import Role
 from renda.accounts.permissions import has_role
 from renda.errors import DomainError
+from renda.opinions.models import Opinion
+from renda.opinions.queries_receiving import STATE_WORDS
 
 from .actions.public import mark_message_read
 from .models import CitizenMessage
@@ -50,10 +54,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    opinions = Paginator(
+        Opinion.objects.filter(deputy__in=deputyships)
+        .select_related("category__parent", "deputy__congress")
+        .order_by("-created_at", "-id"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("opage"))
+    for o in opinions.object_list:
+        o.state_words = STATE_WORDS.get(o.state, o.state)
     return render(
         request,
         "deputies/messages/inbox.html",
         {
+            "opinions": opinions,
+            "has_messages": CitizenMessage.objects.filter(deputyship__in=deputyships).exists(),
             "page": page,
             "unread": unread,
             "unread_only": unread_only,

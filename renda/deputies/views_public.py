@@ -20,10 +20,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from renda.audit.addresses import client_address
 from renda.errors import DomainError
+from renda.opinions import limits as opinion_limits
+from renda.opinions.actions.receiving import (
+    clean_phone,
+    default_category,
+    phone_key,
+    submit_opinion,
+)
+from renda.opinions.choices import Channel
 from renda.orgs.models import Congress
 
 from . import ratelimits
-from .actions.public import leave_message
 from .choices import DeputyshipStatus
 from .forms_public import CitizenMessageForm
 from .models import WorkPlan
@@ -31,7 +38,6 @@ from .permissions import public_fields_of, valid_pk
 from .permissions_public import can_manage_plans, get_plan_for_user
 from .queries_public import get_public_deputyship, public_profile, published_plans, with_superseded
 
-RATE_SCOPE = "citizen-message"
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
 
@@ -81,30 +87,46 @@ def _too_many(request: HttpRequest, verdict: ratelimits.Verdict) -> HttpResponse
     return response
 
 
+def _phone_of(request: HttpRequest) -> str:
+    try:
+        return phone_key(clean_phone(request.POST.get("phone", "")))
+    except DomainError:
+        return ""  # the form says what is wrong with it
+
+
 @require_POST
 def message(request: HttpRequest, code: str) -> HttpResponse:
-    """A citizen's message (no account; CSRF, a honeypot and per-address limits)."""
+    """A citizen's message, kept as an opinion addressed to this deputy (channel deputy_code):
+    no account; CSRF, a honeypot and the opinions' limits per address and per phone. The
+    citizen is shown the tracking code to follow the answer."""
     deputyship = get_public_deputyship(code)
     address = client_address(request)
-    verdict = ratelimits.check(RATE_SCOPE, address)
+    phone = _phone_of(request)
+    verdict = opinion_limits.check_submit(address, phone)
     if not verdict.allowed:
         return _too_many(request, verdict)
     form = CitizenMessageForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        done = reverse("deputy_public:profile", args=[code]) + "#message"
         if data["website"]:  # a bot filled the honeypot: thank it, keep nothing
-            ratelimits.count(RATE_SCOPE, address)
+            opinion_limits.count_submit(address, phone)
             messages.success(request, _("Thank you: your message was sent to the deputy."))
-            return redirect(done)
+            return redirect(reverse("deputy_public:profile", args=[code]) + "#message")
         try:
-            leave_message(deputyship, text=data["text"], name=data["name"], phone=data["phone"])
+            opinion = submit_opinion(
+                deputy=deputyship,
+                channel=Channel.DEPUTY_CODE,
+                category=data["category"] or default_category().pk,
+                text=data["text"],
+                name=data["name"],
+                phone=data["phone"],
+            )
         except DomainError as err:
             form.add_error(None, err.detail)
         else:
-            ratelimits.count(RATE_SCOPE, address)
-            messages.success(request, _("Thank you: your message was sent to the deputy."))
-            return redirect(done)
+            opinion_limits.count_submit(address, phone)
+            url = reverse("opinion_public:track", args=[opinion.tracking_code])
+            return redirect(f"{url}?sent=1")
     return _render_profile(request, deputyship, form, status=422)
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 EVENT_LABELS = {
     # --- receiving, stations, categories
     "opinion.received": pgettext_lazy("history", "Opinion received"),
+    "opinion.rated": pgettext_lazy("history", "Answer rated by the citizen"),
     # --- triage, referral, answers, ratings, deadlines
     # --- station statistics
 }

@@ -50,7 +50,6 @@ def test_citizen_reads_the_profile_on_a_phone_and_leaves_a_message_the_deputy_re
     page: Any, watch: Any, world: Any
 ) -> None:
     caches["ratelimit"].clear()  # a flushed test database keeps the counters' table
-    from renda.deputies.models import CitizenMessage
 
     d = _exposed_deputy(world)
     page.goto(f"/d/{d.public_code}/")
@@ -73,18 +72,30 @@ def test_citizen_reads_the_profile_on_a_phone_and_leaves_a_message_the_deputy_re
     page.locator("input[name=name]").fill("王大妈")
     page.locator("input[name=phone]").fill("13700001111")
     page.locator("[data-testid=message-submit]").click()
-    page.wait_for_url(f"**/d/{d.public_code}/#message")
-    assert "留言已送达" in page.locator("#messages").inner_text()
-    message = CitizenMessage.objects.get()
-    assert message.deputyship_id == d.pk and message.phone == "13700001111"
+    # Kept as an opinion addressed to the deputy (issue 5): the citizen gets a tracking code.
+    page.wait_for_url("**/track/*/?sent=1")
+    from renda.opinions.models import Opinion
+
+    opinion = Opinion.objects.get()
+    assert opinion.deputy_id == d.pk and opinion.phone == "13700001111"
+    assert page.locator("[data-testid=tracking-code]").inner_text().strip() == (
+        opinion.tracking_code
+    )
+    assert "13700001111" not in page.content()
     screenshot(page, "deputy-profile-sent-phone")
 
+    # A message kept from before the change, still read and marked read in the inbox.
+    from renda.deputies.actions.public import leave_message
+
+    message = leave_message(d, text="老留言：学校门口需要减速带。", phone="13700002222")
     sign_in(page, "deputy")
     panel = page.locator("[data-panel=deputy-public]")
     assert "1" in panel.inner_text()
     page.goto("/deputies/me/messages/")
+    sent = page.locator("[data-testid=deputy-opinion]").first
+    assert "路灯坏了三个月" in sent.inner_text() and "13700001111" in sent.inner_text()
     row = page.locator("[data-testid=citizen-message]").first
-    assert "路灯坏了三个月" in row.inner_text() and "13700001111" in row.inner_text()
+    assert "学校门口需要减速带" in row.inner_text() and "13700002222" in row.inner_text()
     assert row.get_attribute("data-unread") == "1"
     assert_accessible(page)
     screenshot(page, "deputy-messages-phone")

@@ -1,6 +1,8 @@
-"""Citizens' messages on a deputy's profile: no account, CSRF, a honeypot, per-address limits
-(429 saying when to retry); the deputy's inbox and the office's list — nobody else; the name and
-phone only to those two."""
+"""Citizens' messages on a deputy's profile, kept as opinions addressed to the deputy (channel
+deputy_code, issue 5): no account, CSRF, a honeypot, the opinions' limits per address and phone
+(429 saying when to retry), a tracking code for the citizen; the deputy's inbox (those opinions
+and the messages kept from before) and the office's list — nobody else; the name and phone only
+to those two."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from renda.deputies.models import CitizenMessage
 from renda.deputies.tests.public_builders import deputyship_of
 from renda.errors import Forbidden, InvalidInput
 from renda.notifications.models import Notification
+from renda.opinions.choices import Channel
+from renda.opinions.models import Opinion
 
 # The deputy and the congress's office read a deputy's messages (admins too).
 READERS = {"deputy", "affairs", "admin"}
@@ -40,28 +44,39 @@ def d(world: Any) -> Any:
 def test_a_citizen_leaves_a_message_the_deputy_is_told(world: Any, client: Any, d: Any) -> None:
     response = _post(client, d, name="王大妈", phone="13700001111")
     assert response.status_code == 302
-    assert response["Location"].endswith(f"/d/{d.public_code}/#message")
-    m = CitizenMessage.objects.get()
-    assert (m.deputyship, m.name, m.phone, m.read_at) == (d, "王大妈", "13700001111", None)
+    o = Opinion.objects.get()
+    assert response["Location"] == f"/track/{o.tracking_code}/?sent=1"
+    assert (o.deputy, o.congress, o.channel, o.name, o.phone) == (
+        d,
+        d.congress,
+        Channel.DEPUTY_CODE,
+        "王大妈",
+        "13700001111",
+    )
+    assert o.category.name == "其他"  # none chosen
+    assert not CitizenMessage.objects.exists()
     note = Notification.objects.get(recipient=world["deputy"])
     assert note.url == reverse("deputies:messages")
     assert "路灯" not in note.title + note.body  # the text stays in the inbox
-    event = AuditEvent.objects.get(verb="citizen_message.received")
+    event = AuditEvent.objects.get(verb="opinion.received")
     assert "王大妈" not in str(event.data) and "13700001111" not in str(event.data)
     page = client.get(response["Location"]).content.decode()
-    assert "Thank you: your message was sent to the deputy." in page
+    assert o.tracking_code in page and "13700001111" not in page
+    inbox = Client()
+    inbox.force_login(world["deputy"])
+    assert "13700001111" in inbox.get(reverse("deputies:messages")).content.decode()
 
 
 @pytest.mark.parametrize("username", WORLD_USERS)
 def test_anyone_signed_in_may_leave_a_message_too(signed_in: Any, d: Any, username: str) -> None:
     assert _post(signed_in(username), d).status_code == 302
-    assert CitizenMessage.objects.count() == 1
+    assert Opinion.objects.filter(deputy=d).count() == 1
 
 
 def test_the_honeypot_keeps_nothing(client: Any, d: Any) -> None:
     response = _post(client, d, website="http://spam.example")
     assert response.status_code == 302
-    assert not CitizenMessage.objects.exists()
+    assert not CitizenMessage.objects.exists() and not Opinion.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -84,13 +99,13 @@ def test_bad_input_is_refused_with_a_clear_error_and_nothing_kept(
     assert 'class="invalid-feedback' in response.content.decode() or "alert" in (
         response.content.decode()
     )
-    assert not CitizenMessage.objects.exists()
+    assert not CitizenMessage.objects.exists() and not Opinion.objects.exists()
 
 
 def test_csrf_is_required(d: Any) -> None:
     client = Client(enforce_csrf_checks=True)
     assert _post(client, d).status_code == 403
-    assert not CitizenMessage.objects.exists()
+    assert not Opinion.objects.exists()
 
 
 def test_get_on_the_message_address_is_not_allowed(client: Any, d: Any) -> None:
@@ -105,13 +120,13 @@ def test_a_suspended_or_ended_deputy_takes_no_message(client: Any, d: Any) -> No
         response = _post(client, d)
         assert response.status_code == 422
         assert "does not take messages" in response.content.decode()
-    assert not CitizenMessage.objects.exists()
+    assert not Opinion.objects.exists()
 
 
 def test_per_address_limits_answer_429_with_when_to_retry(
     client: Any, d: Any, settings: Any
 ) -> None:
-    settings.RENDA_MESSAGE_LIMITS = [(2, 600), (3, 86400)]
+    settings.RENDA_OPINION_SUBMIT_LIMITS = [(2, 600), (3, 86400)]
     start = timezone.now().replace(hour=2, minute=1, second=0, microsecond=0)
     with time_machine.travel(start, tick=False):
         assert _post(client, d).status_code == 302
@@ -121,7 +136,7 @@ def test_per_address_limits_answer_429_with_when_to_retry(
         assert 0 < int(refused["Retry-After"]) <= 600
         html = refused.content.decode()
         assert "Please try again after" in html
-        assert CitizenMessage.objects.count() == 2
+        assert Opinion.objects.count() == 2
         # Another address is not held back.
         other = _post(Client(REMOTE_ADDR="10.1.2.3"), d)
         assert other.status_code == 302
@@ -131,11 +146,18 @@ def test_per_address_limits_answer_429_with_when_to_retry(
         refused = _post(client, d)
         assert refused.status_code == 429
         assert int(refused["Retry-After"]) > 600
-    assert CitizenMessage.objects.count() == 4
+    assert Opinion.objects.count() == 4
+
+
+def test_per_phone_limits_hold_across_addresses(client: Any, d: Any, settings: Any) -> None:
+    settings.RENDA_OPINION_PHONE_LIMITS = [(1, 3600)]
+    assert _post(Client(REMOTE_ADDR="10.0.0.1"), d, phone="13700001111").status_code == 302
+    refused = _post(Client(REMOTE_ADDR="10.0.0.2"), d, phone="137-0000-1111")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
 
 
 def test_the_honeypot_counts_against_the_limit(client: Any, d: Any, settings: Any) -> None:
-    settings.RENDA_MESSAGE_LIMITS = [(1, 600)]
+    settings.RENDA_OPINION_SUBMIT_LIMITS = [(1, 600)]
     assert _post(client, d, website="x").status_code == 302
     assert _post(client, d).status_code == 429
 

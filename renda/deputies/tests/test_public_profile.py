@@ -67,8 +67,8 @@ def exposed(world: Any, settings: Any, tmp_path: Any) -> Any:
     person.sector = "professional"
     person.photo.save("p.png", ContentFile(PNG_1PX), save=False)
     person.save()
-    person.expertise.add(ExpertiseTag.objects.create(name="医疗卫生"))
-    group(world, "医疗卫生专业小组", d)
+    person.expertise.add(ExpertiseTag.objects.create(name="临床医学"))
+    group(world, "临床医学专业小组", d)
     d.public_fields = list(PUBLISHABLE_FIELDS)
     d.save()
     return d
@@ -118,7 +118,7 @@ def test_only_the_published_fields_are_shown(world: Any, client: Any, exposed: A
     exposed.save()
     html = client.get(_url(exposed)).content.decode()
     assert 'data-field="gender"' in html
-    for hidden in ("汉族", "主任医师", "鹿城代表团", "医疗卫生", 'data-field="party"'):
+    for hidden in ("汉族", "主任医师", "鹿城代表团", "临床医学", 'data-field="party"'):
         assert hidden not in html, hidden
     assert 'data-testid="deputy-photo"' not in html
 

@@ -1,0 +1,356 @@
+"""Receiving citizens' opinions and the citizen's rating (issue 5; DOMAIN.md §3.2).
+
+`submit_opinion` takes an opinion from the public site (online, a station's code, a deputy's
+code) or from station staff (a visit or a call): one transaction writes the opinion, its first
+tracking event, its photos and the audit event, and COMMITS before the caller answers with the
+tracking code — a code the citizen was given always names a stored opinion.
+
+`rate_opinion` is the citizen's rating of an answer (satisfied / basically satisfied /
+dissatisfied), within the profile's `opinion_rating_window` from the answer; a dissatisfied
+rating reopens the opinion ONCE for a second look by the station.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renda.audit.actions import record_event
+from renda.calendar.periods import compute
+from renda.deputies.choices import DeputyshipStatus
+from renda.deputies.models import Deputyship
+from renda.errors import DomainError, InvalidInput, NotFound, require
+from renda.notifications.actions import notify
+from renda.orgs.models import Congress
+from renda.rules.profiles import profile_for
+
+from ..choices import Channel, OpinionState, Rating
+from ..images import CleanImage, max_count
+from ..models import (
+    NAME_MAX,
+    TEXT_MAX,
+    Opinion,
+    OpinionCategory,
+    OpinionEvent,
+    OpinionImage,
+    Station,
+)
+from ..permissions_receiving import can_record_at
+
+LOCATION_MAX = Opinion._meta.get_field("location").max_length or 200
+PHONE_MAX = 20
+PUBLIC_CHANNELS = (Channel.ONLINE, Channel.STATION_CODE, Channel.DEPUTY_CODE)
+STAFF_CHANNELS = (Channel.VISIT, Channel.CALL, Channel.RECEPTION)
+MAX_PK = 2**63 - 1
+
+
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(f"{field}: {message}", code="invalid")
+
+
+def clean_text(field: str, value: Any, *, max_length: int, required: bool = False) -> str:
+    """Text as typed, trimmed at the ends; refuses NUL, non-text and what is too long."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise _invalid(field, _("must be text."))
+    if "\x00" in value:
+        raise _invalid(field, _("must not contain NUL characters."))
+    value = value.strip()
+    if required and not value:
+        raise _invalid(field, _("is required."))
+    if len(value) > max_length:
+        raise _invalid(
+            field,
+            _("at most %(max)s characters (got %(n)s).") % {"max": max_length, "n": len(value)},
+        )
+    return value
+
+
+def clean_phone(value: Any) -> str:
+    """A phone a citizen leaves: digits with spaces, dashes or a leading + (a landline is fine)."""
+    phone = clean_text("phone", value, max_length=PHONE_MAX)
+    digits = phone.replace(" ", "").replace("-", "").removeprefix("+")
+    if phone and not (digits.isdigit() and 5 <= len(digits) <= PHONE_MAX):
+        raise _invalid("phone", _("a phone number has only digits (5 to 20)."))
+    return phone
+
+
+def phone_key(phone: str) -> str:
+    """The phone as the per-phone limit counts it: digits only, no country prefix."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return digits.removeprefix("86") if len(digits) > 11 else digits
+
+
+def _as_pk(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        pk = int(value)
+        return pk if 0 < pk <= MAX_PK else None
+    return None
+
+
+def resolve_station(value: Any) -> Station | None:
+    """A station by its public code (what its QR code carries) or by its id; None for none."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise _invalid("station", _("give the station's code or id."))
+    pk = _as_pk(value)
+    q = Q(public_code=str(value)[:20])
+    if pk is not None:
+        q |= Q(pk=pk)
+    station = Station.objects.filter(q, active=True).select_related("congress").first()
+    if station is None:
+        raise _invalid("station", _("no open liaison station has this code."))
+    return station
+
+
+def resolve_deputy(value: Any) -> Deputyship | None:
+    """A deputy by their deputy code (代表码) or by the deputyship's id; None for none."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise _invalid("deputy", _("give the deputy's code or id."))
+    pk = _as_pk(value)
+    q = Q(public_code=str(value)[:20])
+    if pk is not None:
+        q |= Q(pk=pk)
+    deputy = Deputyship.objects.filter(q).select_related("congress", "person").first()
+    if deputy is None:
+        raise _invalid("deputy", _("no deputy has this code."))
+    return deputy
+
+
+def resolve_category(value: Any) -> OpinionCategory:
+    pk = _as_pk(value)
+    category = OpinionCategory.objects.filter(pk=pk, active=True).first() if pk else None
+    if category is None:
+        raise _invalid("category", _("choose one of the categories."))
+    return category
+
+
+def resolve_congress(value: Any) -> Congress | None:
+    if value in (None, ""):
+        return None
+    pk = _as_pk(value)
+    congress = Congress.objects.filter(pk=pk).first() if pk else None
+    if congress is None:
+        raise _invalid("congress", _("no such congress."))
+    return congress
+
+
+def default_congress() -> Congress:
+    """The congress an opinion with no station and no deputy goes to: the deployment's highest
+    (the first without a parent)."""
+    congress = Congress.objects.filter(parent=None).order_by("id").first()
+    if congress is None:
+        raise DomainError(_("No congress is set up yet."), code="no_congress")
+    return congress
+
+
+def default_category() -> OpinionCategory:
+    """The category of an opinion whose citizen chose none (a deputy's profile): 其他 (other),
+    else the last root of the tree."""
+    roots = OpinionCategory.objects.filter(parent=None, active=True)
+    category = roots.filter(name="其他").first() or roots.order_by("-position", "-id").first()
+    if category is None:
+        raise DomainError(_("No opinion category is set up."), code="no_category")
+    return category
+
+
+def _add_event(opinion: Opinion, kind: str, note: str = "") -> OpinionEvent:
+    return OpinionEvent.objects.create(
+        opinion=opinion, kind=kind, at=timezone.now(), public_note=note
+    )
+
+
+@transaction.atomic
+def submit_opinion(
+    *,
+    category: Any,
+    text: Any,
+    station: Any = None,
+    deputy: Any = None,
+    congress: Any = None,
+    location: Any = "",
+    name: Any = "",
+    phone: Any = "",
+    anonymous: bool = False,
+    publish_consent: bool = False,
+    channel: str = Channel.ONLINE,
+    images: Sequence[CleanImage] = (),
+    by: Any = None,
+) -> Opinion:
+    """A citizen's opinion is received (no account needed for the public channels). Its congress
+    is its station's, else its deputy's, else the one named, else the default one. An anonymous
+    citizen leaves no name and no phone (whatever was typed is dropped). Station staff (`by`)
+    record visits and calls at a station they work for. Audit: opinion.received (no personal
+    data in it)."""
+    if channel not in Channel.values:
+        raise _invalid("channel", _("unknown channel."))
+    station_obj = station if isinstance(station, Station) else resolve_station(station)
+    deputy_obj = deputy if isinstance(deputy, Deputyship) else resolve_deputy(deputy)
+    congress_obj = congress if isinstance(congress, Congress) else resolve_congress(congress)
+    if channel in STAFF_CHANNELS:
+        require(
+            station_obj is not None and can_record_at(by, station_obj),
+            _("Only the station's staff or the office record visits and calls."),
+        )
+    recorded_by = by if channel in STAFF_CHANNELS else None
+    if deputy_obj is not None and deputy_obj.status != DeputyshipStatus.ACTIVE:
+        raise _invalid(
+            "deputy",
+            _("this deputy does not take messages now (%(status)s).")
+            % {"status": deputy_obj.get_status_display()},
+        )
+    congresses = {
+        c.pk: c
+        for c in (
+            station_obj.congress if station_obj else None,
+            deputy_obj.congress if deputy_obj else None,
+            congress_obj,
+        )
+        if c is not None
+    }
+    if len(congresses) > 1:
+        raise _invalid("congress", _("station, deputy and congress differ."))
+    target = next(iter(congresses.values())) if congresses else default_congress()
+    if len(images) > max_count():
+        raise _invalid("images", _("at most %(n)d photos.") % {"n": max_count()})
+    anonymous = bool(anonymous)
+    opinion = Opinion.objects.create(
+        congress=target,
+        station=station_obj,
+        deputy=deputy_obj,
+        category=resolve_category(category),
+        text=clean_text("text", text, max_length=TEXT_MAX, required=True),
+        location=clean_text("location", location, max_length=LOCATION_MAX),
+        channel=channel,
+        name="" if anonymous else clean_text("name", name, max_length=NAME_MAX),
+        phone="" if anonymous else clean_phone(phone),
+        anonymous=anonymous,
+        publish_consent=bool(publish_consent),
+        recorded_by=recorded_by,
+    )
+    for image in images:
+        row = OpinionImage(
+            opinion=opinion,
+            content_type=image.content_type,
+            size=len(image.data),
+            width=image.width,
+            height=image.height,
+        )
+        row.file.save(f"photo.{image.extension}", ContentFile(image.data), save=False)
+        row.save()
+    _add_event(opinion, "received")
+    record_event(
+        opinion,
+        "opinion.received",
+        by=recorded_by,
+        data={
+            "channel": channel,
+            "congress": target.pk,
+            "station": station_obj.pk if station_obj else None,
+            "deputy": deputy_obj.pk if deputy_obj else None,
+            "category": opinion.category_id,
+            "chars": len(opinion.text),
+            "images": len(images),
+            "anonymous": anonymous,
+        },
+    )
+    if deputy_obj is not None and deputy_obj.person.user_id:
+        notify(
+            [deputy_obj.person.user],
+            title=_("A citizen left you an opinion"),
+            body=_("Read it in your citizens' opinions."),
+            url=reverse("deputies:messages"),
+        )
+    return opinion
+
+
+def get_by_tracking_code(code: Any) -> Opinion:
+    """The opinion behind a tracking code, or NotFound (the same for a malformed code)."""
+    if not isinstance(code, str) or not (10 <= len(code) <= 32):
+        raise NotFound(_("No opinion has this tracking code."))
+    opinion = Opinion.objects.filter(tracking_code=code).select_related("congress").first()
+    if opinion is None:
+        raise NotFound(_("No opinion has this tracking code."))
+    return opinion
+
+
+def rating_due(opinion: Opinion) -> Any:
+    """The last day the citizen may rate the current answer (profile: opinion_rating_window,
+    counted from the day of the answer by the legal calendar), or None with no answer."""
+    if opinion.answered_at is None:
+        return None
+    window = profile_for(opinion.congress).opinion_rating_window
+    start = timezone.localdate(opinion.answered_at)
+    return compute(window.kind, start, window.amount).due
+
+
+def rating_open(opinion: Opinion) -> bool:
+    """Whether the citizen may rate now: answered, not yet rated since this answer, in time."""
+    if opinion.state != OpinionState.ANSWERED or opinion.answered_at is None:
+        return False
+    if opinion.rated_at is not None and opinion.rated_at >= opinion.answered_at:
+        return False
+    due = rating_due(opinion)
+    return due is not None and timezone.localdate() <= due
+
+
+@transaction.atomic
+def rate_opinion(opinion: Opinion, *, rating: Any) -> Opinion:
+    """The citizen rates the answer. Allowed only when answered and within the rule profile's
+    opinion_rating_window; once per answer (again: 409). A dissatisfied rating reopens the
+    opinion ONCE (state reopened, reopened_at) for a second look by the station; after the
+    second answer a dissatisfied rating is only recorded. Audit: opinion.rated."""
+    if rating not in Rating.values:
+        raise _invalid("rating", _("one of satisfied, basically_satisfied, dissatisfied."))
+    opinion = Opinion.objects.select_for_update().select_related("congress").get(pk=opinion.pk)
+    if opinion.state != OpinionState.ANSWERED or opinion.answered_at is None:
+        raise DomainError(_("Only an answered opinion can be rated."), code="not_answered")
+    if opinion.rated_at is not None and opinion.rated_at >= opinion.answered_at:
+        raise DomainError(_("This answer has already been rated."), code="already_rated")
+    due = rating_due(opinion)
+    if due is None or timezone.localdate() > due:
+        raise DomainError(
+            _("The time to rate this answer ended on %(due)s.") % {"due": due},
+            code="rating_closed",
+        )
+    now = timezone.now()
+    opinion.rating = rating
+    opinion.rated_at = now
+    fields = ["rating", "rated_at", "updated_at"]
+    reopened = rating == Rating.DISSATISFIED and opinion.reopened_at is None
+    if reopened:
+        opinion.state = OpinionState.REOPENED
+        opinion.reopened_at = now
+        fields += ["state", "reopened_at"]
+    opinion.save(update_fields=fields)
+    _add_event(opinion, "rated", Rating(rating).label)
+    if reopened:
+        _add_event(opinion, "reopened")
+    record_event(
+        opinion,
+        "opinion.rated",
+        by=None,
+        data={"rating": rating, "reopened": reopened, "state": opinion.state},
+    )
+    if reopened and opinion.station_id:
+        staff = list(Station.objects.get(pk=opinion.station_id).staff.all())
+        if staff:
+            notify(
+                staff,
+                title=_("A citizen was dissatisfied: an opinion is reopened"),
+                body=_("Give it a second look."),
+            )
+    return opinion

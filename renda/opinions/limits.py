@@ -1,0 +1,40 @@
+"""Rate limits of the receiving part (renda.deputies.ratelimits' fixed windows, with limits
+from settings): submissions per network address AND per phone number left; tracking look-ups
+per address (a code guessed at scale is refused long before it could be found)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from renda.deputies import ratelimits
+from renda.deputies.ratelimits import Verdict
+
+SUBMIT = "opinion-submit"
+SUBMIT_PHONE = "opinion-submit-phone"
+TRACK = "opinion-track"
+
+
+def check_submit(address: str | None, phone: str = "") -> Verdict:
+    """Whether one more submission from this address (and this phone, if one is left) is
+    allowed; when not, the verdict of the limit that ends last."""
+    verdicts = [ratelimits.check(SUBMIT, address, settings.RENDA_OPINION_SUBMIT_LIMITS)]
+    if phone:
+        verdicts.append(ratelimits.check(SUBMIT_PHONE, phone, settings.RENDA_OPINION_PHONE_LIMITS))
+    refused = [v for v in verdicts if not v.allowed]
+    if not refused:
+        return Verdict(True)
+    return max(refused, key=lambda v: v.retry_at)  # type: ignore[arg-type, return-value]
+
+
+def count_submit(address: str | None, phone: str = "") -> None:
+    ratelimits.count(SUBMIT, address, settings.RENDA_OPINION_SUBMIT_LIMITS)
+    if phone:
+        ratelimits.count(SUBMIT_PHONE, phone, settings.RENDA_OPINION_PHONE_LIMITS)
+
+
+def check_track(address: str | None) -> Verdict:
+    return ratelimits.check(TRACK, address, settings.RENDA_OPINION_TRACK_LIMITS)
+
+
+def count_track(address: str | None) -> None:
+    ratelimits.count(TRACK, address, settings.RENDA_OPINION_TRACK_LIMITS)
