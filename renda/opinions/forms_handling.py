@@ -8,6 +8,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import OpinionState, Outcome
 from .models import TEXT_MAX, OpinionCategory
@@ -23,7 +24,7 @@ class QueueFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     category = forms.ModelChoiceField(
-        label=_("Category"),
+        label=pgettext_lazy("opinion", "Category"),
         required=False,
         queryset=OpinionCategory.objects.filter(parent=None, active=True),
         empty_label=_("All"),
