@@ -98,6 +98,16 @@ def _triage_outcomes(user: Any, opinion: Opinion) -> list[str]:
     return out
 
 
+def _form_shown(form: Any, outcomes: list[str], can_answer: bool) -> bool:
+    if isinstance(form, AnswerForm):
+        return can_answer
+    return form.data.get("outcome") in outcomes
+
+
+def _error_texts(form: Any) -> list[str]:
+    return [str(e) for errors in form.errors.values() for e in errors]
+
+
 def detail_context(
     request: HttpRequest,
     opinion: Opinion,
@@ -120,7 +130,14 @@ def detail_context(
         "triage_form": triage_form,
         "open_outcome": triage_form.data.get("outcome") if triage_form is not None else None,
         "answer_referral": referral if can_answer else None,
-        "answer_form": answer_form or (AnswerForm() if can_answer else None),
+        "answer_form": (answer_form or AnswerForm()) if can_answer else None,
+        # A refusal whose form is no longer on the page (the state moved on, or not theirs).
+        "page_errors": [
+            e
+            for form in (triage_form, answer_form)
+            if form is not None and form.errors and not _form_shown(form, outcomes, can_answer)
+            for e in _error_texts(form)
+        ],
         "today": timezone.localdate(),
     }
     if {Outcome.DEPUTY, Outcome.SUGGESTION} & set(outcomes):

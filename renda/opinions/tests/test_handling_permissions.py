@@ -108,6 +108,8 @@ def test_detail_and_post_pages_matrix(world, username):
         assert detail.status_code == 200
         assert triaged.status_code == 409  # referred: no triage now
         assert answered.status_code == 403
+        html = answered.content.decode()
+        assert 'data-testid="page-error"' in html and 'data-testid="unit-answer"' not in html
     elif username in UNIT:
         assert detail.status_code == 200
         assert triaged.status_code == 403
