@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StationKind(models.TextChoices):
@@ -24,7 +25,7 @@ class Channel(models.TextChoices):
 class OpinionState(models.TextChoices):
     """Where an opinion stands. Only actions write it."""
 
-    RECEIVED = "received", _("Received")  # waiting for triage
+    RECEIVED = "received", pgettext_lazy("opinion state", "Received")  # waiting for triage
     WITH_DEPUTY = "with_deputy", _("Followed up by a deputy")
     REFERRED = "referred", _("Referred to a handling unit")
     ANSWERED = "answered", _("Answered")  # the citizen may rate it

@@ -43,6 +43,7 @@ from ..models import (
     Station,
 )
 from ..permissions_receiving import can_record_at
+from .handling import tell_reopened
 
 LOCATION_MAX = Opinion._meta.get_field("location").max_length or 200
 PHONE_MAX = 20
@@ -345,12 +346,6 @@ def rate_opinion(opinion: Opinion, *, rating: Any) -> Opinion:
         by=None,
         data={"rating": rating, "reopened": reopened, "state": opinion.state},
     )
-    if reopened and opinion.station_id:
-        staff = list(Station.objects.get(pk=opinion.station_id).staff.all())
-        if staff:
-            notify(
-                staff,
-                title=_("A citizen was dissatisfied: an opinion is reopened"),
-                body=_("Give it a second look."),
-            )
+    if reopened:
+        tell_reopened(opinion)  # the station's and the office's queues (OP-REOPEN)
     return opinion

@@ -1,0 +1,3 @@
+T = {
+    ("opinion state", "Received"): "待处理",
+}
