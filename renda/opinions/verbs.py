@@ -10,4 +10,11 @@ EVENT_LABELS = {
     "opinion.received": pgettext_lazy("history", "Opinion received"),
     # --- triage, referral, answers, ratings, deadlines
     # --- station statistics
+    # --- station registry and reception days (helper S)
+    "station.created": pgettext_lazy("history", "Station added"),
+    "station.updated": pgettext_lazy("history", "Station changed"),
+    "reception_day.planned": pgettext_lazy("history", "Reception day planned"),
+    "reception_day.updated": pgettext_lazy("history", "Reception day changed"),
+    "reception_day.held": pgettext_lazy("history", "Reception day held"),
+    "reception_day.cancelled": pgettext_lazy("history", "Reception day cancelled"),
 }
