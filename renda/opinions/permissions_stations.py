@@ -15,7 +15,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from renda.accounts.permissions import is_admin, office_congress_ids, role_assignments
+from renda.accounts.choices import Role
+from renda.accounts.permissions import has_role, is_admin, office_congress_ids, role_assignments
 from renda.suggestions.queries import OFFICE_ROLES
 
 from .models import ReceptionDay, Station
@@ -47,6 +48,12 @@ def can_manage_stations(user: Any, congress_id: int | None = None) -> bool:
     if offices is None:
         return True
     return bool(offices) if congress_id is None else congress_id in offices
+
+
+def can_open_station_pages(user: Any) -> bool:
+    """The registry's office, and station staff (for their stations' reception days): roles
+    only, so the header's menu entry follows the same rule."""
+    return can_manage_stations(user) or has_role(user, Role.STATION_STAFF)
 
 
 def stations_managed_by(user: Any) -> QuerySet[Station]:

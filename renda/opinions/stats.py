@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -113,13 +112,10 @@ def _measure_sql(vendor: str) -> dict[str, str]:
     return exprs
 
 
-def _day_bounds(day: date) -> tuple[Any, Any]:
-    """[start, end) of a Beijing day, as the database compares timestamps."""
-    tz = timezone.get_default_timezone()
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    end = start + timedelta(days=1)
-    adapt = connection.ops.adapt_datetimefield_value
-    return adapt(start), adapt(end)
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[start, end) of a Beijing day."""
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+    return start, start + timedelta(days=1)
 
 
 def _refresh_station_day(station_id: int, day: date) -> None:
@@ -135,7 +131,8 @@ def _refresh_station_day(station_id: int, day: date) -> None:
     )
     exprs = _measure_sql(connection.vendor)
     sums = ", ".join(f"COALESCE(SUM({e}), 0)" for e in exprs.values())
-    start, end = _day_bounds(day)
+    adapt = connection.ops.adapt_datetimefield_value  # raw SQL: as the database stores them
+    start, end = (adapt(moment) for moment in _day_bounds(day))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {sums} FROM {Opinion._meta.db_table} o"  # noqa: S608 - constants

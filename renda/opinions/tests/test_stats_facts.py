@@ -209,3 +209,19 @@ def test_refresh_needs_no_station(world: Any) -> None:
     with transaction.atomic():
         assert refresh_opinion_facts([op.pk]) == 0
     assert not StationDayFact.objects.exists()
+
+
+def test_rebuild_command_and_recent_days(world: Any) -> None:
+    from django.core.management import call_command
+
+    from renda.opinions.stats import refresh_station_days
+
+    s = _scenario(world)
+    call_command("rebuild_opinion_facts", verbosity=0)
+    full = _facts()
+    StationDayFact.objects.filter(station=s["a"], day=D).update(received=99)
+    StationDayFact.objects.create(station=s["b"], day=D + timedelta(days=9), received=5)
+    assert refresh_station_days(D, D + timedelta(days=10)) == 6
+    after = _facts()
+    assert after.pop((s["b"].pk, D + timedelta(days=9)))["received"] == 0  # stale row zeroed
+    assert after == full
