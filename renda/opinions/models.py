@@ -372,3 +372,28 @@ class StationDayFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.day}"
+
+
+class StationOpenReferrals(models.Model):
+    """Referrals still being handled (no answer yet) of the opinions a station received on one
+    day, by due date: "overdue now" in the station performance is the sum of the rows due
+    before today, without joining referrals to opinions. Kept with StationDayFact (same refresh,
+    same rebuild)."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    due = models.DateField()
+    open = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("station open referrals")
+        verbose_name_plural = _("station open referrals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "day", "due"], name="station_open_referrals_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "due"], name="station_open_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.day} → {self.due}: {self.open}"

@@ -3,8 +3,8 @@ export all call `station_performance`, so they cannot disagree.
 
 The opinion figures come from the station-day fact rows (`stats.py`), summed over the days of
 receipt in the period: one grouped query whatever the number of opinions. Two small live
-queries complete them: referrals still unanswered past their due date ("overdue now", bounded by
-the open referrals, through referral_due_idx) and the reception days of the period.
+queries complete them: the open referrals by due date (StationOpenReferrals, kept with the facts)
+give "overdue now" as of today, and the reception days of the period are counted live.
 Definitions: docs/opinions.md, "Stations and station performance".
 """
 
@@ -25,15 +25,15 @@ from renda.errors import InvalidInput
 from renda.orgs.models import Congress
 from renda.suggestions.stats import rate
 
-from .choices import ReceptionState, ReferralState
+from .choices import ReceptionState
 from .models import (
     ANSWER_DAY_COLUMNS,
     ANSWER_DAY_RANGES,
     ANSWER_DAYS_EXACT,
     ReceptionDay,
-    Referral,
     Station,
     StationDayFact,
+    StationOpenReferrals,
 )
 from .permissions_stations import station_stats_congresses
 
@@ -77,7 +77,7 @@ DEFINITIONS: dict[str, Any] = {
         "Answered on the spot or by the deputy, or every referral answered on or before its "
         "due date."
     ),
-    "overdue_now": gettext_lazy("Referred, not answered, past the due date as of today."),
+    "overdue_now": gettext_lazy("Referrals not answered yet whose due date is before today."),
     "converted": gettext_lazy("Turned into a deputy's suggestion."),
     "rated": gettext_lazy("Answers the citizen rated."),
     "satisfied": gettext_lazy("Ratings: satisfied."),
@@ -216,18 +216,14 @@ def station_performance(p: StationPeriod, *, sort: str = "received") -> StationP
     for fact in facts:
         rows[fact.pop("station_id")].update(fact)
     overdue = (
-        Referral.objects.filter(
-            state=ReferralState.ACTIVE,
-            due__lt=p.today,
-            opinion__station__congress=p.congress,
-            opinion__created_at__gte=start_at,
-            opinion__created_at__lt=end_at,
+        StationOpenReferrals.objects.filter(
+            in_congress, day__gte=p.start, day__lte=p.end, due__lt=p.today
         )
-        .values("opinion__station_id")
-        .annotate(n=Count("opinion_id", distinct=True))
+        .values("station_id")
+        .annotate(n=Sum("open"))
     )
     for item in overdue:
-        rows[item["opinion__station_id"]]["overdue_now"] = item["n"]
+        rows[item["station_id"]]["overdue_now"] = item["n"]
     receptions = (
         ReceptionDay.objects.filter(in_congress, starts_at__gte=start_at, starts_at__lt=end_at)
         .values("station_id")

@@ -16,6 +16,9 @@ statement, so two transactions refreshing the same station-day are serialised an
 sees the first's committed writes (PostgreSQL, READ COMMITTED). Opinions without a station are
 not counted (there is no station to rank).
 
+With each station-day row, its open referrals by due date (`StationOpenReferrals`) are rewritten,
+so "overdue now" is a sum over a narrow table, never a join of referrals to opinions.
+
 `rebuild_opinion_facts()` writes every row again in SQL batches of opinion ids (memory flat;
 `manage.py rebuild_opinion_facts`, and `seed_scale --opinions` at its end);
 `refresh_station_days(since)` recomputes the rows of the days since a date (the nightly task).
@@ -38,6 +41,7 @@ from .models import (
     Opinion,
     Referral,
     StationDayFact,
+    StationOpenReferrals,
 )
 
 MEASURES = (
@@ -141,6 +145,18 @@ def _refresh_station_day(station_id: int, day: date) -> None:
         )
         values = cursor.fetchone()
     StationDayFact.objects.filter(pk=pk).update(**dict(zip(MEASURES, values, strict=True)))
+    StationOpenReferrals.objects.filter(station_id=station_id, day=day).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _open_statement(
+                connection.vendor,
+                "o.station_id = %s AND o.created_at >= %s AND o.created_at < %s",
+                "%s, %s",
+                "r.due",
+                upsert=False,
+            ),
+            [station_id, day, station_id, start, end],
+        )
 
 
 def refresh_opinion_facts(opinion_ids: Iterable[int]) -> int:
@@ -191,6 +207,27 @@ def refresh_station_days(since: date, until: date | None = None) -> int:
 
 
 @cache
+def _open_statement(vendor: str, where: str, keys: str, group: str, *, upsert: bool) -> str:
+    """INSERT the open referrals (no answer yet, with a due date) of the opinions matching
+    `where`, counted by station, day of receipt (`keys`: their SQL) and due date; `group`: the
+    GROUP BY keys."""
+    table = StationOpenReferrals._meta.db_table
+    conflict = (
+        f" ON CONFLICT (station_id, day, due) DO UPDATE SET open = {table}.open + excluded.open"
+        if upsert
+        else ""
+    )
+    # WHERE … AND 1 = 1: SQLite needs a WHERE before ON CONFLICT in an INSERT … SELECT.
+    return (
+        f"INSERT INTO {table} (station_id, day, due, open)"  # noqa: S608 - constants
+        f" SELECT {keys}, r.due, COUNT(*) FROM {Referral._meta.db_table} r"
+        f" JOIN {Opinion._meta.db_table} o ON o.id = r.opinion_id"
+        f" WHERE {where} AND r.state = {_lit(ReferralState.ACTIVE)} AND r.due IS NOT NULL"
+        f" AND 1 = 1 GROUP BY {group}{conflict}"
+    )
+
+
+@cache
 def _rebuild_statement(vendor: str) -> str:
     exprs = _measure_sql(vendor)
     table = StationDayFact._meta.db_table
@@ -216,13 +253,23 @@ def rebuild_opinion_facts(
     Returns the number of rows."""
     with transaction.atomic():
         StationDayFact.objects.all().delete()
+        StationOpenReferrals.objects.all().delete()
     top = Opinion.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     statement = _rebuild_statement(connection.vendor)
+    day = _local_date("o.created_at")
+    open_statement = _open_statement(
+        connection.vendor,
+        "o.station_id IS NOT NULL AND o.id BETWEEN %s AND %s",
+        f"o.station_id, {day}",
+        f"o.station_id, {day}, r.due",
+        upsert=True,
+    )
     low = 1
     while low <= top:
         high = low + batch - 1
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [low, high])
+            cursor.execute(open_statement, [low, high])
         if progress is not None:
             progress(min(high, top), top)
         low = high + 1

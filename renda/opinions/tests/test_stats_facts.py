@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from renda.opinions.choices import OpinionState, Outcome, Rating, ReceptionState, ReferralState
-from renda.opinions.models import ReceptionDay, StationDayFact
+from renda.opinions.models import ReceptionDay, StationDayFact, StationOpenReferrals
 from renda.opinions.queries_stats import (
     StationPeriod,
     median_days,
@@ -24,11 +24,14 @@ from .station_builders import at, opinion, referral, station
 D = date(2026, 3, 2)  # a Monday
 
 
-def _facts() -> dict[tuple[int, date], dict[str, int]]:
-    return {
+def _facts() -> dict[tuple[int, date], dict[str, Any]]:
+    facts: dict[tuple[int, date], dict[str, Any]] = {
         (f["station_id"], f["day"]): {m: f[m] for m in MEASURES}
         for f in StationDayFact.objects.values("station_id", "day", *MEASURES)
     }
+    for row in StationOpenReferrals.objects.values("station_id", "day", "due", "open"):
+        facts[(row["station_id"], row["day"])].setdefault("open", {})[row["due"]] = row["open"]
+    return facts
 
 
 def _scenario(world: Any) -> dict[str, Any]:
@@ -117,6 +120,8 @@ def test_refresh_and_rebuild_agree_and_count_by_beijing_day(world: Any) -> None:
     assert refreshed[(a, D)]["d0"] == 1 and refreshed[(a, D)]["d5"] == 1
     assert refreshed[(a, D + timedelta(days=1))]["answered_in_time"] == 0
     assert refreshed[(a, D + timedelta(days=1))]["d31_60"] == 1
+    assert refreshed[(a, D + timedelta(days=1))]["open"] == {D + timedelta(days=22): 1}
+    assert "open" not in refreshed[(a, D)]
     assert refreshed[(b, D)]["received"] == 2  # 23:30 Beijing counts on D
     assert refreshed[(b, D)]["answered_in_time"] == 1  # the withdrawn referral is ignored
     assert refreshed[(b, D + timedelta(days=1))]["received"] == 1  # 00:30 Beijing on D+1
@@ -225,3 +230,23 @@ def test_rebuild_command_and_recent_days(world: Any) -> None:
     after = _facts()
     assert after.pop((s["b"].pk, D + timedelta(days=9)))["received"] == 0  # stale row zeroed
     assert after == full
+
+
+def test_an_answered_referral_leaves_the_open_referrals(world: Any) -> None:
+    from renda.opinions.models import Referral
+
+    s = _scenario(world)
+    rebuild_opinion_facts()
+    day = D + timedelta(days=1)
+    assert StationOpenReferrals.objects.get(station=s["a"], day=day).open == 1
+    ref = Referral.objects.get(state=ReferralState.ACTIVE)
+    Referral.objects.filter(pk=ref.pk).update(
+        state=ReferralState.ANSWERED, answered_at=at(D + timedelta(days=30))
+    )
+    with transaction.atomic():
+        refresh_opinion_facts([ref.opinion_id])
+    assert not StationOpenReferrals.objects.filter(station=s["a"]).exists()
+    p = StationPeriod(
+        congress=world.city, start=D, end=D + timedelta(days=30), today=D + timedelta(days=60)
+    )
+    assert {r["id"]: r for r in station_performance(p).stations}[s["a"].pk]["overdue_now"] == 0
