@@ -9,6 +9,7 @@ import tempfile
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -61,7 +62,7 @@ def write_workbook(perf: StationPerformance, out: IO[bytes]) -> None:
         ws.append(
             [row["id"], row["name"], str(kinds.get(row["kind"], row["kind"])), *_cells(ws, row)]
         )
-    ws.append(["", _("Total"), "", *_cells(ws, perf.totals)])
+    ws.append(["", pgettext("stats", "Total"), "", *_cells(ws, perf.totals)])
     ws = wb.create_sheet(_("Definitions"))
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 90
