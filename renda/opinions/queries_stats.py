@@ -249,9 +249,9 @@ def station_performance(p: StationPeriod, *, sort: str = "received") -> StationP
 
 
 def ranked(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
-    """Rows by `sort` (a figure, "-figure" for ascending, or "name"); missing values last,
-    then by name. Higher is better for every figure but median days and overdue, which rank
-    the lowest first."""
+    """Rows by `sort`: a figure ranks the best first (the highest, but for median days and
+    overdue now the lowest), "name" by name; a leading "-" reverses. Missing values (no rate)
+    last, then by name."""
     ascending = sort.startswith("-")
     key = sort.lstrip("-")
     if key not in SORTS:
