@@ -9,8 +9,13 @@ reopening, merging, conversion):
     from renda.opinions.stats import refresh_opinion_facts
     refresh_opinion_facts([opinion.pk])       # inside the action's transaction, after its writes
 
-It recomputes, from the base tables, the whole row of each (station, day of receipt) the given
-opinions belong to: idempotent, so calling it too often is harmless and the rows cannot drift.
+A brand-new opinion that is only received (the public submission) may instead call
+`count_received(opinion)`: one atomic upsert adding 1, no lock held for a recount (a refresh
+and a count on one row queue on its row lock, and the later one sees the earlier one's work).
+
+`refresh_opinion_facts` recomputes, from the base tables, the whole row of each (station, day of
+receipt) the given opinions belong to: idempotent, so calling it too often is harmless and the
+rows cannot drift.
 The row is locked first (SELECT … FOR UPDATE) and the figures are read afterwards in a new
 statement, so two transactions refreshing the same station-day are serialised and the second
 sees the first's committed writes (PostgreSQL, READ COMMITTED). Opinions without a station are
@@ -176,6 +181,25 @@ def refresh_opinion_facts(opinion_ids: Iterable[int]) -> int:
         for station_id, day in sorted(keys):  # one order: no deadlock between two refreshes
             _refresh_station_day(station_id, day)
     return len(keys)
+
+
+def count_received(opinion: Opinion) -> None:
+    """The cheap path for a NEW opinion that is only received (no answer, referral, rating or
+    outcome yet: the public submission): add 1 to its station-day's `received` with one atomic
+    upsert, no row lock held for a recount, so a burst of submissions to one station does not
+    queue. Anything else calls `refresh_opinion_facts`. Inside the action's transaction."""
+    if opinion.station_id is None:
+        return
+    table = StationDayFact._meta.db_table
+    columns = ", ".join(MEASURES)
+    values = ", ".join(["%s"] * len(MEASURES))
+    day = timezone.localdate(opinion.created_at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (station_id, day, {columns}) VALUES (%s, %s, {values})"  # noqa: S608 - constants
+            f" ON CONFLICT (station_id, day) DO UPDATE SET received = {table}.received + 1",
+            [opinion.station_id, day, *(1 if m == "received" else 0 for m in MEASURES)],
+        )
 
 
 def refresh_station_days(since: date, until: date | None = None) -> int:

@@ -250,3 +250,21 @@ def test_an_answered_referral_leaves_the_open_referrals(world: Any) -> None:
         congress=world.city, start=D, end=D + timedelta(days=30), today=D + timedelta(days=60)
     )
     assert {r["id"]: r for r in station_performance(p).stations}[s["a"].pk]["overdue_now"] == 0
+
+
+def test_count_received_adds_one_and_agrees_with_the_rebuild(world: Any) -> None:
+    from renda.opinions.stats import count_received
+
+    st = station(world.city, "城北联络站")
+    first = opinion(st, at(D))
+    with transaction.atomic():
+        count_received(first)
+    second = opinion(st, at(D, 15))  # 23:00 Beijing: the same day
+    with transaction.atomic():
+        count_received(second)
+    with transaction.atomic():
+        count_received(opinion(None, at(D), congress=world.city))  # no station: nothing
+    counted = _facts()
+    assert counted[(st.pk, D)]["received"] == 2
+    rebuild_opinion_facts()
+    assert _facts() == counted
