@@ -102,6 +102,18 @@ def _can_use_deputies_office_pages(request: HttpRequest) -> bool:
     return can_use_office_pages(request.user)
 
 
+def _can_open_station_pages(request: HttpRequest) -> bool:
+    from renda.opinions.permissions_stations import can_open_station_pages
+
+    return can_open_station_pages(request.user)
+
+
+def _can_view_station_stats(request: HttpRequest) -> bool:
+    from renda.opinions.permissions_stations import can_view_station_stats
+
+    return can_view_station_stats(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -138,6 +150,7 @@ class NavLink:
 GROUPS: dict[str, str | Promise] = {
     "my_duty": _("My duties"),
     "deputy_work": _("Deputies' work"),
+    "stations": _("Liaison stations"),
 }
 
 
@@ -191,6 +204,20 @@ NAV: list[NavItem] = [
         "deputies:coverage",
         _can_use_deputies_office_pages,
         "deputy_work",
+    ),
+    NavItem(
+        "stations",
+        _("Liaison stations"),
+        "opinions:station_manage_list",
+        _can_open_station_pages,
+        "stations",
+    ),
+    NavItem(
+        "station_stats",
+        _("Station performance"),
+        "opinions:station_stats",
+        _can_view_station_stats,
+        "stations",
     ),
     NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),

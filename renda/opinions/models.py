@@ -300,3 +300,100 @@ class OpinionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opinion_id} {self.kind}"
+
+
+# Days to answer kept exactly up to this many; beyond, in the ranges of ANSWER_DAY_RANGES.
+ANSWER_DAYS_EXACT = 30
+ANSWER_DAY_RANGES = (("d31_60", 31, 60), ("d61_90", 61, 90), ("d91_plus", 91, None))
+ANSWER_DAY_COLUMNS = tuple(f"d{n}" for n in range(ANSWER_DAYS_EXACT + 1)) + tuple(
+    name for name, _low, _high in ANSWER_DAY_RANGES
+)
+
+
+class StationDayFact(models.Model):
+    """The station performance figures (运行绩效评价) of the opinions a station received on one
+    day (Beijing time): counts kept by the actions through `stats.refresh_opinion_facts`, or
+    rebuilt by `manage.py rebuild_opinion_facts`, so the statistics never scan the opinions.
+    The days-to-answer histogram (d0 … d30 exact, then ranges) gives the median."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    received = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    answered_in_time = models.PositiveIntegerField(default=0)
+    converted = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically_satisfied = models.PositiveIntegerField(default=0)
+    dissatisfied = models.PositiveIntegerField(default=0)
+    # Answered opinions by whole days from receipt to answer (ANSWER_DAY_COLUMNS).
+    d0 = models.PositiveIntegerField(default=0)
+    d1 = models.PositiveIntegerField(default=0)
+    d2 = models.PositiveIntegerField(default=0)
+    d3 = models.PositiveIntegerField(default=0)
+    d4 = models.PositiveIntegerField(default=0)
+    d5 = models.PositiveIntegerField(default=0)
+    d6 = models.PositiveIntegerField(default=0)
+    d7 = models.PositiveIntegerField(default=0)
+    d8 = models.PositiveIntegerField(default=0)
+    d9 = models.PositiveIntegerField(default=0)
+    d10 = models.PositiveIntegerField(default=0)
+    d11 = models.PositiveIntegerField(default=0)
+    d12 = models.PositiveIntegerField(default=0)
+    d13 = models.PositiveIntegerField(default=0)
+    d14 = models.PositiveIntegerField(default=0)
+    d15 = models.PositiveIntegerField(default=0)
+    d16 = models.PositiveIntegerField(default=0)
+    d17 = models.PositiveIntegerField(default=0)
+    d18 = models.PositiveIntegerField(default=0)
+    d19 = models.PositiveIntegerField(default=0)
+    d20 = models.PositiveIntegerField(default=0)
+    d21 = models.PositiveIntegerField(default=0)
+    d22 = models.PositiveIntegerField(default=0)
+    d23 = models.PositiveIntegerField(default=0)
+    d24 = models.PositiveIntegerField(default=0)
+    d25 = models.PositiveIntegerField(default=0)
+    d26 = models.PositiveIntegerField(default=0)
+    d27 = models.PositiveIntegerField(default=0)
+    d28 = models.PositiveIntegerField(default=0)
+    d29 = models.PositiveIntegerField(default=0)
+    d30 = models.PositiveIntegerField(default=0)
+    d31_60 = models.PositiveIntegerField(default=0)
+    d61_90 = models.PositiveIntegerField(default=0)
+    d91_plus = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("station day figures")
+        verbose_name_plural = _("station day figures")
+        constraints = [
+            models.UniqueConstraint(fields=["station", "day"], name="station_day_fact_unique")
+        ]
+        indexes = [models.Index(fields=["day", "station"], name="station_day_fact_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.day}"
+
+
+class StationOpenReferrals(models.Model):
+    """Referrals still being handled (no answer yet) of the opinions a station received on one
+    day, by due date: "overdue now" in the station performance is the sum of the rows due
+    before today, without joining referrals to opinions. Kept with StationDayFact (same refresh,
+    same rebuild)."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    due = models.DateField()
+    open = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("station open referrals")
+        verbose_name_plural = _("station open referrals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "day", "due"], name="station_open_referrals_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "due"], name="station_open_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.day} → {self.due}: {self.open}"

@@ -22,4 +22,11 @@ EVENT_LABELS = {
     "opinion.referral_overdue": pgettext_lazy("history", "Unit's answer overdue"),
     "opinion.referral_escalated": pgettext_lazy("history", "Overdue answer escalated"),
     # --- station statistics
+    # --- station registry and reception days (helper S)
+    "station.created": pgettext_lazy("history", "Station added"),
+    "station.updated": pgettext_lazy("history", "Station changed"),
+    "reception_day.planned": pgettext_lazy("history", "Reception day planned"),
+    "reception_day.updated": pgettext_lazy("history", "Reception day changed"),
+    "reception_day.held": pgettext_lazy("history", "Reception day held"),
+    "reception_day.cancelled": pgettext_lazy("history", "Reception day cancelled"),
 }

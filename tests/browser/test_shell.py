@@ -37,7 +37,7 @@ class Expect:
 
 
 ALL = ("home", "notifications")
-ORGS = ("home", "orgs", "notifications", "stats")
+ORGS = ("home", "orgs", "notifications", "stats", "station_stats")
 CAL = ("home", "calendar", "notifications")
 DEPUTY = ("home", "mine", "my_duties", "my_score", "citizen_messages", "notifications")
 UNIT = ("home", "calendar", "notifications", "stats", "unit_queue")
@@ -58,6 +58,8 @@ EXPECT: dict[str, Expect] = {
             "activities",
             "deputy_scores",
             "coverage",
+            "stations",
+            "station_stats",
         ),
         unread=2,
     ),
@@ -74,6 +76,8 @@ EXPECT: dict[str, Expect] = {
             "activities",
             "deputy_scores",
             "coverage",
+            "stations",
+            "station_stats",
         ),
     ),
     "deputy": Expect(("deputy", "deputy-activities", "deputy-public", "inbox"), DEPUTY, unread=3),
@@ -82,7 +86,8 @@ EXPECT: dict[str, Expect] = {
     "edu_head": Expect(("unit", "inbox"), UNIT),
     "transport_clerk": Expect(("unit", "inbox"), UNIT),
     "station": Expect(
-        ("station", "organiser-activities", "inbox"), ("home", "notifications", "activities")
+        ("station", "organiser-activities", "inbox"),
+        ("home", "notifications", "activities", "stations"),
     ),
     "sc_member": Expect(
         ("deputy", "sc", "deputy-activities", "deputy-public", "inbox"), DEPUTY, unread=12

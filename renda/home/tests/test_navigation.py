@@ -11,7 +11,7 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 OFFICE = {"orgs", "calendar", "office_inbox", "stats", "deputies", "activities", "deputy_scores"}
-OFFICE |= {"coverage"}
+OFFICE |= {"coverage", "stations", "station_stats"}
 DEPUTY = {"mine", "my_score", "my_duties", "citizen_messages"}
 EXPECTED = {
     "admin": ALL | {"accounts"} | OFFICE,
@@ -22,11 +22,11 @@ EXPECTED = {
     "edu_clerk": ALL | {"calendar", "unit_queue", "stats"},
     "edu_head": ALL | {"calendar", "unit_queue", "stats"},
     "transport_clerk": ALL | {"calendar", "unit_queue", "stats"},
-    "station": ALL | {"activities"},
+    "station": ALL | {"activities", "stations"},
     "sc_member": ALL | DEPUTY,
-    "committee": ALL | {"orgs", "stats"},
-    "supervisor": ALL | {"orgs", "stats"},
-    "leader": ALL | {"orgs", "stats"},
+    "committee": ALL | {"orgs", "stats", "station_stats"},
+    "supervisor": ALL | {"orgs", "stats", "station_stats"},
+    "leader": ALL | {"orgs", "stats", "station_stats"},
     "nobody": ALL,
 }
 # What a refused page answers: the same 404 as a missing one, or the admin site's sign-in page.
@@ -77,6 +77,8 @@ def test_staff_see_the_administration_entry(world):
         "activities",
         "deputy_scores",
         "coverage",
+        "stations",
+        "station_stats",
         "admin",
     ]
 

@@ -42,6 +42,12 @@ class Command(BaseCommand):
             help="Seed into this congress (id or division code); default: create or reuse "
             "示范省人民代表大会 (530000).",
         )
+        parser.add_argument(
+            "--opinions",
+            type=int,
+            default=0,
+            help="Also liaison stations and N citizens' opinions (renda/opinions/scale.py).",
+        )
         parser.add_argument("--batch", type=int, default=5000, help="Suggestions per batch (5000).")
         parser.add_argument(
             "--password",
@@ -82,8 +88,25 @@ class Command(BaseCommand):
                 f"{rows}. Peak RSS {peak:.0f} MB."
             )
         )
+        if o["opinions"] > 0:
+            self._opinions(result.congress, o)
         self.stdout.write(
             f"Bench accounts (password {opts.password!r}): {BENCH_DEPUTY} (deputy), "
             f"{BENCH_OFFICE} (deputy-affairs office), {BENCH_CLERK} and {BENCH_HEAD} "
             f"(clerk and head of {result.busiest_unit}, id {result.busiest_unit.pk})."
+        )
+
+    def _opinions(self, congress: Any, o: dict[str, Any]) -> None:
+        from renda.opinions.scale import BENCH_STATION_STAFF, OpinionOptions, seed_opinions
+
+        opts = OpinionOptions(opinions=o["opinions"], congress=congress, seed=o["seed"])
+        result = seed_opinions(opts, progress=self.stdout.write, password=o["password"])
+        rows = ", ".join(f"{n:,} {model}" for model, n in sorted(result.rows.items()))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Opinions seeded in {result.seconds:.1f} s: {rows}; {result.facts:,} station-day "
+                f"facts. Peak RSS {peak:.0f} MB. Station staff account: {BENCH_STATION_STAFF} "
+                f"({result.busiest_station}, id {result.busiest_station.pk})."
+            )
         )
