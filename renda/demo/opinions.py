@@ -31,6 +31,7 @@ from renda.opinions.models import (
     Referral,
     Station,
 )
+from renda.opinions.stats import rebuild_opinion_facts
 from renda.orgs.models import Congress, HandlingUnit
 
 from .dataset import CITY
@@ -244,4 +245,5 @@ def seed_opinions(users: dict[str, User], congresses: dict[str, Congress]) -> Co
                 rate_opinion(opinion, rating="satisfied")
             elif fate == "reopened":
                 rate_opinion(opinion, rating="dissatisfied")
+    rebuild_opinion_facts()  # the stations' figures for what was written above
     return +created

@@ -35,6 +35,7 @@ from renda.rules.profiles import profile_for
 from ..choices import OpinionState, Outcome, ReferralState
 from ..models import TEXT_MAX, Opinion, OpinionEvent, Referral
 from ..permissions import active_referral_for, can_triage, deputyship_ids_of
+from ..stats import refresh_opinion_facts
 
 S = OpinionState
 # The outcomes each state allows (OP-TRIAGE, OP-REOPEN).
@@ -108,7 +109,10 @@ def _text(field: str, value: Any, *, required: bool, label: str) -> str:
 
 
 def _event(opinion: Opinion, kind: str, note: str, now: Any) -> None:
+    """The public history step of a handling action, after its writes; the station's figures
+    (its station-day facts) are recounted in the same transaction."""
     OpinionEvent.objects.create(opinion=opinion, kind=kind, at=now, public_note=note)
+    refresh_opinion_facts([opinion.pk])
 
 
 def _station_and_office(opinion: Opinion) -> list[Any]:

@@ -43,6 +43,7 @@ from ..models import (
     Station,
 )
 from ..permissions_receiving import can_record_at
+from ..stats import count_received, refresh_opinion_facts
 from .handling import tell_reopened
 
 LOCATION_MAX = Opinion._meta.get_field("location").max_length or 200
@@ -253,6 +254,7 @@ def submit_opinion(
         row.file.save(f"photo.{image.extension}", ContentFile(image.data), save=False)
         row.save()
     _add_event(opinion, "received")
+    count_received(opinion)  # the station's figures: one upsert (renda.opinions.stats)
     record_event(
         opinion,
         "opinion.received",
@@ -338,6 +340,7 @@ def rate_opinion(opinion: Opinion, *, rating: Any) -> Opinion:
         fields += ["state", "reopened_at"]
     opinion.save(update_fields=fields)
     _add_event(opinion, "rated", Rating(rating).label)
+    refresh_opinion_facts([opinion.pk])
     if reopened:
         _add_event(opinion, "reopened")
     record_event(
