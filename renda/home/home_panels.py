@@ -267,18 +267,6 @@ def supervision_panel(user: Any) -> Panel:
     )
 
 
-@register({Role.STATION_STAFF})
-def station_panel(user: Any) -> Panel:
-    return _queue(
-        "station",
-        _("Citizens' opinions at my station"),
-        _(
-            "Opinions left by citizens at your station, waiting for triage or an answer, will "
-            "appear here, with the next reception days."
-        ),
-    )
-
-
 @register({Role.SC_MEMBER})
 def sc_panel(user: Any) -> Panel:
     return _queue(

@@ -13,4 +13,7 @@ class OpinionsConfig(AppConfig):
 
         register_verbs(EVENT_LABELS)
 
-        from . import home_panels_receiving  # noqa: F401  (registers the home panel)
+        from . import (
+            home_panels_handling,  # noqa: F401  (registers the home panel)
+            home_panels_receiving,  # noqa: F401  (registers the home panel)
+        )
