@@ -37,7 +37,7 @@ from .models import (
     Delegation,
     DeputyGroup,
     Deputyship,
-    DutyRecord,
+    DutyTally,
     GroupMembership,
     LeaveRequest,
 )
@@ -125,13 +125,17 @@ def _deputyships(
 
 
 def _has_duty(kind: str, f: CoverageFilter) -> Exists:
-    # Matches duty_deputy_kind_idx (deputyship, kind, occurred_on) column for column.
+    """A duty of that kind in the term: a duty tally row (deputyship, kind, year) in the term's
+    years — the unique index duty_tally_unique column for column, over a table a tenth the size
+    of the records'. The term's window is applied by calendar year: the actions make records
+    only within the deputyship's own term and never in the future (manual entries are checked;
+    a suggestion or an activity is dated when it happens)."""
     return Exists(
-        DutyRecord.objects.filter(
+        DutyTally.objects.filter(
             deputyship=OuterRef("pk"),
             kind=kind,
-            occurred_on__gte=f.since,
-            occurred_on__lte=f.until,
+            year__gte=f.since.year,
+            year__lte=f.until.year,
         )
     )
 
