@@ -48,10 +48,10 @@ def add(deputyship_id: int, kind: str, year: int, n: int = 1) -> None:
 
 def remove(deputyship_id: int, kind: str, year: int, n: int = 1) -> None:
     """Take `n` away; the row goes when nothing is left."""
-    DutyTally.objects.filter(deputyship_id=deputyship_id, kind=kind, year=year, n__gt=n).update(
-        n=F("n") - n
-    )
-    DutyTally.objects.filter(deputyship_id=deputyship_id, kind=kind, year=year, n__lte=n).delete()
+    # Delete first: after the decrement the row would match `n <= n` and go too.
+    rows = DutyTally.objects.filter(deputyship_id=deputyship_id, kind=kind, year=year)
+    rows.filter(n__lte=n).delete()
+    rows.filter(n__gt=n).update(n=F("n") - n)
 
 
 def rebuild(deputyship_ids: Iterable[int] | None = None) -> int:
