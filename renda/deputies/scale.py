@@ -70,6 +70,7 @@ OFFICE = "scale-deputies-office"
 PREFIX = "scale-dep-"
 DELEGATIONS = 20
 SC_MEMBERS = 60
+FLUSH_RECORDS = 20_000  # duty records held in memory at most before they are written
 
 # (kind, weight): how often each kind of record is made.
 KIND_MIX = (
@@ -276,6 +277,8 @@ class _Writer:
                      rng.choice(TITLES[kind]), "", "manual", "", None, None, sink.ts(now))
                 )  # fmt: skip
                 tallies[(did, kind, on.year)] += 1
+            if len(records) >= FLUSH_RECORDS:  # at a deputy's end: its tallies are complete
+                self._flush(records, tallies)
         # Deputy groups of about 15 within the batch, the first member leading.
         for g in range(0, len(seat_ids), 15):
             gid = ids.take(DeputyGroup)
@@ -290,14 +293,20 @@ class _Writer:
         sink.write(RoleAssignment, ("id", "user", "role", "congress", "unit"), roles)
         sink.write(DeputyGroup, ("id", "congress", "name", "kind"), groups)
         sink.write(GroupMembership, ("id", "group", "deputyship", "is_leader"), members)
-        for start in range(0, len(records), 20_000):
-            sink.write(DutyRecord, RECORD_FIELDS, records[start : start + 20_000])
-        sink.write(
+        self._flush(records, tallies)
+        return seat_ids
+
+    def _flush(self, records: list[tuple], tallies: Counter[tuple[int, str, int]]) -> None:
+        """Write the records and tallies gathered so far and forget them (the foreign keys are
+        checked at commit, so the deputyships of the batch may follow)."""
+        self.sink.write(DutyRecord, RECORD_FIELDS, records)
+        self.sink.write(
             DutyTally,
             ("id", "deputyship", "kind", "year", "n"),
-            [(ids.take(DutyTally), d, kd, y, n) for (d, kd, y), n in tallies.items()],
+            [(self.ids.take(DutyTally), d, kd, y, n) for (d, kd, y), n in tallies.items()],
         )
-        return seat_ids
+        records.clear()
+        tallies.clear()
 
 
 def _json(value: object) -> str:
