@@ -462,6 +462,14 @@ def _sessions_and_committee(
     )
 
 
+def _reset_sequences() -> None:
+    """PostgreSQL: move the sequences past the ids given here (SQLite needs nothing)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(SEEDED)):
+                cursor.execute(sql)
+
+
 def seed_deputies(opts: Options, progress: Callable[[str], None] = print) -> Result:
     """Create the congresses and stream the deputyships, records and tallies into them."""
     if opts.deputyships < opts.congresses or opts.big > opts.deputyships:
@@ -498,14 +506,15 @@ def seed_deputies(opts: Options, progress: Callable[[str], None] = print) -> Res
                     f"{writer.n:>9,} / {opts.deputyships:,} deputyships, "
                     f"{sink.counts.get('DutyRecord', 0):,} duty records ({rate:,.0f} deputies/s)"
                 )
+    _reset_sequences()  # the committee's accounts and the tally upserts take ids from them
     with transaction.atomic():
         _sessions_and_committee(big, big_term, office, sink, ids, today)
+    _reset_sequences()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for sql in connection.ops.sequence_reset_sql(no_style(), list(SEEDED)):
-                cursor.execute(sql)
             # VACUUM sets the visibility map the index-only scans need (autovacuum would, later).
-            cursor.execute("VACUUM ANALYZE")
+            # (Not possible inside a transaction, e.g. a test's: ANALYZE alone then.)
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         else:
             cursor.execute("ANALYZE")
     return Result(big=big, rows=dict(sink.counts), seconds=time.monotonic() - started)
