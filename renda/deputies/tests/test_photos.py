@@ -199,3 +199,37 @@ def test_public_profile_shows_the_photo_only_while_published(world: Any, client:
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     img = Image.open(io.BytesIO(b"".join(response.streaming_content)))
     assert not img.getexif()
+
+
+# --- API: POST/DELETE /api/v1/deputies/{id}/photo ----------------------------------------------
+def _post_photo(client: Any, d: Any, data: bytes, name: str = "me.jpg") -> Any:
+    return client.client.post(
+        f"/api/v1/deputies/{d.pk}/photo", {"photo": upload(data, name)}, headers=client._headers()
+    )
+
+
+@pytest.mark.parametrize("username", [None, *WORLD_USERS])
+def test_api_photo_for_the_office_only(world: Any, api: Any, username: str | None) -> None:
+    """Permission matrix of the photo endpoints: the congress's office (and administrators)
+    set and remove; anyone else gets 404 (anonymous: 401) and nothing changes."""
+    d = deputyship_of(world, "deputy")
+    client = api(username)
+    posted = _post_photo(client, d, image_bytes(gps=False))
+    deleted = client.client.delete(f"/api/v1/deputies/{d.pk}/photo", headers=client._headers())
+    if username in OFFICE:
+        assert posted.status_code == 200, posted.content
+        body = posted.json()
+        assert body["photo"] is True and 0 < body["bytes"] < 200_000
+        assert deleted.status_code == 204
+    else:
+        expected = 401 if username is None else 404
+        assert (posted.status_code, deleted.status_code) == (expected, expected)
+    assert not Person.objects.get(pk=d.person_id).photo
+
+
+def test_api_refuses_a_fake_image_with_422(world: Any, api: Any) -> None:
+    d = deputyship_of(world, "deputy")
+    response = _post_photo(api("affairs"), d, b"GIF89a not really", "x.jpg")
+    assert response.status_code == 422
+    assert "not a JPEG, PNG or WebP image" in response.json()["detail"]
+    assert not Person.objects.get(pk=d.person_id).photo
