@@ -404,6 +404,9 @@ class DutyTally(models.Model):
     falls to zero is deleted, so "has a duty of this kind" is "a row exists"."""
 
     deputyship = models.ForeignKey(Deputyship, on_delete=models.CASCADE, related_name="+")
+    # The deputyship's congress (which never changes), so a congress's lists read one
+    # contiguous range of duty_tally_congress_idx instead of probing deputy by deputy.
+    congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=DutyKind.choices)
     year = models.PositiveSmallIntegerField()
     n = models.PositiveIntegerField(default=0)
@@ -413,6 +416,11 @@ class DutyTally(models.Model):
             models.UniqueConstraint(
                 fields=["deputyship", "kind", "year"], name="duty_tally_unique"
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["congress", "kind", "year", "deputyship"], name="duty_tally_congress_idx"
+            )
         ]
 
     def __str__(self) -> str:

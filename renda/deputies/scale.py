@@ -224,7 +224,7 @@ class _Writer:
     ) -> list[int]:
         sink, ids, rng, now = self.sink, self.ids, self.rng, self.now
         users, people, seats, roles, groups, members, records = [], [], [], [], [], [], []
-        tallies: Counter[tuple[int, str, int]] = Counter()
+        tallies: Counter[tuple[int, int, str, int]] = Counter()
         seat_ids = []
         days = (self.today - term.start_date).days
         for k in range(lo, hi):
@@ -276,7 +276,7 @@ class _Writer:
                     (ids.take(DutyRecord), did, kind, sink.day(on), on.year,
                      rng.choice(TITLES[kind]), "", "manual", "", None, None, sink.ts(now))
                 )  # fmt: skip
-                tallies[(did, kind, on.year)] += 1
+                tallies[(congress.pk, did, kind, on.year)] += 1
             if len(records) >= FLUSH_RECORDS:  # at a deputy's end: its tallies are complete
                 self._flush(records, tallies)
         # Deputy groups of about 15 within the batch, the first member leading.
@@ -296,14 +296,14 @@ class _Writer:
         self._flush(records, tallies)
         return seat_ids
 
-    def _flush(self, records: list[tuple], tallies: Counter[tuple[int, str, int]]) -> None:
+    def _flush(self, records: list[tuple], tallies: Counter[tuple[int, int, str, int]]) -> None:
         """Write the records and tallies gathered so far and forget them (the foreign keys are
         checked at commit, so the deputyships of the batch may follow)."""
         self.sink.write(DutyRecord, RECORD_FIELDS, records)
         self.sink.write(
             DutyTally,
-            ("id", "deputyship", "kind", "year", "n"),
-            [(self.ids.take(DutyTally), d, kd, y, n) for (d, kd, y), n in tallies.items()],
+            ("id", "congress", "deputyship", "kind", "year", "n"),
+            [(self.ids.take(DutyTally), c, d, kd, y, n) for (c, d, kd, y), n in tallies.items()],
         )
         records.clear()
         tallies.clear()
@@ -430,7 +430,7 @@ def _sessions_and_committee(
                 (ids.take(DutyRecord), d, kind, sink.day(start), year, activity.title, "",
                  "activity", f"attendance:{aid}", activity.pk, office.pk, sink.ts(now))
             )  # fmt: skip
-            tallies[(d, kind, year)] += 1
+            tallies[(congress.pk, d, kind, year)] += 1
         fields = (
             "id", "activity", "deputyship", "invited", "checked_in_at", "outcome",
             "confirmed_by", "confirmed_at",

@@ -13,37 +13,48 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F
 
-from .models import DutyRecord, DutyTally
+from .models import Deputyship, DutyRecord, DutyTally
 
 _TABLE = DutyTally._meta.db_table
 _RECORDS = DutyRecord._meta.db_table
 _BATCH = 500
+_FILL = (
+    f"INSERT INTO {_TABLE} (deputyship_id, congress_id, kind, year, n) "  # noqa: S608
+    f"SELECT r.deputyship_id, d.congress_id, r.kind, r.year, COUNT(*) FROM {_RECORDS} r "
+    f"JOIN {Deputyship._meta.db_table} d ON d.id = r.deputyship_id"
+)
 
 
-def add_many(counts: Counter[tuple[int, str, int]] | dict[tuple[int, str, int], int]) -> None:
-    """Add `n` to each (deputyship id, kind, year): one upsert per 500 keys (INSERT … ON
-    CONFLICT DO UPDATE n = n + excluded.n, on SQLite ≥ 3.24 and PostgreSQL alike)."""
-    items = [(d, k, y, n) for (d, k, y), n in counts.items() if n]
+Key = tuple[int, int, str, int]  # (congress id, deputyship id, kind, year)
+
+
+def add_many(counts: Counter[Key] | dict[Key, int]) -> None:
+    """Add `n` to each (congress id, deputyship id, kind, year) — the congress is the
+    deputyship's: one upsert per 500 keys (INSERT … ON CONFLICT DO UPDATE n = n + excluded.n,
+    on SQLite ≥ 3.24 and PostgreSQL alike)."""
+    items = [(c, d, k, y, n) for (c, d, k, y), n in counts.items() if n]
     if not items:
         return
     with connection.cursor() as cur:
         for lo in range(0, len(items), _BATCH):
             chunk = items[lo : lo + _BATCH]
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
             cur.execute(
-                f"INSERT INTO {_TABLE} (deputyship_id, kind, year, n) VALUES {values} "  # noqa: S608 - table names
+                f"INSERT INTO {_TABLE} (congress_id, deputyship_id, kind, year, n) "  # noqa: S608 - table names
+                f"VALUES {values} "
                 "ON CONFLICT (deputyship_id, kind, year) DO UPDATE SET n = "
                 f"{_TABLE}.n + excluded.n",
                 [v for row in chunk for v in row],
             )
 
 
-def add(deputyship_id: int, kind: str, year: int, n: int = 1) -> None:
-    add_many({(deputyship_id, kind, year): n})
+def add(deputyship: Any, kind: str, year: int, n: int = 1) -> None:
+    add_many({(deputyship.congress_id, deputyship.pk, kind, year): n})
 
 
 def remove(deputyship_id: int, kind: str, year: int, n: int = 1) -> None:
@@ -61,11 +72,7 @@ def rebuild(deputyship_ids: Iterable[int] | None = None) -> int:
     with connection.cursor() as cur:
         if deputyship_ids is None:
             cur.execute(f"DELETE FROM {_TABLE}")  # noqa: S608 - table names
-            cur.execute(
-                f"INSERT INTO {_TABLE} (deputyship_id, kind, year, n) "  # noqa: S608
-                f"SELECT deputyship_id, kind, year, COUNT(*) FROM {_RECORDS} "
-                "GROUP BY deputyship_id, kind, year"
-            )
+            cur.execute(f"{_FILL} GROUP BY r.deputyship_id, d.congress_id, r.kind, r.year")
             return cur.rowcount
         ids = sorted(set(deputyship_ids))
         for lo in range(0, len(ids), _BATCH):
@@ -73,9 +80,8 @@ def rebuild(deputyship_ids: Iterable[int] | None = None) -> int:
             marks = ", ".join(["%s"] * len(chunk))
             cur.execute(f"DELETE FROM {_TABLE} WHERE deputyship_id IN ({marks})", chunk)  # noqa: S608
             cur.execute(
-                f"INSERT INTO {_TABLE} (deputyship_id, kind, year, n) "  # noqa: S608
-                f"SELECT deputyship_id, kind, year, COUNT(*) FROM {_RECORDS} "
-                f"WHERE deputyship_id IN ({marks}) GROUP BY deputyship_id, kind, year",
+                f"{_FILL} WHERE r.deputyship_id IN ({marks}) "
+                "GROUP BY r.deputyship_id, d.congress_id, r.kind, r.year",
                 chunk,
             )
             written += cur.rowcount

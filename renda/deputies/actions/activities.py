@@ -840,7 +840,11 @@ def close_activity(activity: Activity, *, by: Any) -> dict[str, int]:
     # no other close races this one; records already made (source_ref) are skipped.
     attendance = list(
         rows.order_by("pk").values_list(
-            "pk", "deputyship_id", "outcome", "deputyship__person__user_id"
+            "pk",
+            "deputyship_id",
+            "outcome",
+            "deputyship__person__user_id",
+            "deputyship__congress_id",
         )
     )
     made = set(
@@ -850,17 +854,20 @@ def close_activity(activity: Activity, *, by: Any) -> dict[str, int]:
     )
     creator = by if getattr(by, "pk", None) else None
     new_records = []
-    for pk, deputyship_id, outcome, user_id in attendance:
+    counted: Counter[tallies.Key] = Counter()
+    for pk, deputyship_id, outcome, user_id, congress_id in attendance:
         counts[outcome] += 1
         if outcome == AttendanceOutcome.ABSENT:
             absent_users.append(user_id)
         ref = f"attendance:{pk}"
         if ref in made:
             continue
+        kind = OUTCOME_KIND.get(outcome, activity.kind)
+        counted[(congress_id, deputyship_id, kind, day.year)] += 1
         new_records.append(
             DutyRecord(
                 deputyship_id=deputyship_id,
-                kind=OUTCOME_KIND.get(outcome, activity.kind),
+                kind=kind,
                 occurred_on=day,
                 year=day.year,
                 title=activity.title[:200],
@@ -871,7 +878,7 @@ def close_activity(activity: Activity, *, by: Any) -> dict[str, int]:
             )
         )
     DutyRecord.objects.bulk_create(new_records, batch_size=500)
-    tallies.add_many(Counter((r.deputyship_id, r.kind, r.year) for r in new_records))
+    tallies.add_many(counted)
     summary = {str(k): v for k, v in counts.items()}
     record_event(activity, "activity.closed", by=by, data=summary)
     if absent_users:

@@ -48,7 +48,7 @@ def record_duty(
                 activity=activity,
                 created_by=by if getattr(by, "pk", None) else None,
             )
-            tallies.add(deputyship.pk, kind, occurred_on.year)
+            tallies.add(deputyship, kind, occurred_on.year)
             return record
     except IntegrityError:
         return None  # recorded by a concurrent replay of the same event

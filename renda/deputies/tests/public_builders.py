@@ -30,7 +30,7 @@ def deputyship_of(world: Any, username: str) -> Deputyship:
 
 def duty(d: Deputyship, kind: str, on: date, title: str = "", **extra: Any) -> DutyRecord:
     """A record written straight into the table, counted in its tally as the actions do."""
-    tallies.add(d.pk, kind, on.year)
+    tallies.add(d, kind, on.year)
     return DutyRecord.objects.create(
         deputyship=d,
         kind=kind,
