@@ -199,3 +199,18 @@ def test_rebuild_recounts_after_a_write_behind_the_actions_back(world: Any) -> N
     assert tallies.check() == []
     assert tallies.rebuild() == DutyTally.objects.count()
     assert tallies.check() == []
+
+
+def test_check_command_finds_a_disagreement_and_rebuild_mends_it(world: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    d = deputyship_of(world, "deputy")
+    record_duty(d, kind="training", occurred_on=days_ago(2), title="培训", source="manual")
+    call_command("check_duty_tallies", stdout=StringIO())  # agrees: no error
+    DutyTally.objects.filter(deputyship=d).update(n=5)
+    with pytest.raises(CommandError, match="1 tallies disagree"):
+        call_command("check_duty_tallies", stdout=StringIO())
+    call_command("check_duty_tallies", "--rebuild", stdout=StringIO())
+    assert tallies.check() == []
