@@ -29,6 +29,7 @@ dropped; memory stays flat whatever N is.
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 import time
@@ -49,6 +50,7 @@ from renda.orgs.models import Congress, Session, StandingCommitteeMembership, Te
 from renda.suggestions import scale_text as text
 from renda.suggestions.scale import DEFAULT_PASSWORD, Ids, Sink
 
+from . import tallies as tally
 from .choices import DutyKind, Party, Sector
 from .idcards import check_char
 from .models import (
@@ -310,8 +312,6 @@ class _Writer:
 
 
 def _json(value: object) -> str:
-    import json
-
     return json.dumps(value)
 
 
@@ -439,8 +439,6 @@ def _sessions_and_committee(
             sink.write(Attendance, fields, rows[lo : lo + 20_000])
             sink.write(DutyRecord, RECORD_FIELDS, records[lo : lo + 20_000])
         # Add to the tallies the batches wrote (the same keys may exist: upsert).
-        from . import tallies as tally
-
         tally.add_many(tallies)
     password = make_password(None)
     members = []
