@@ -193,6 +193,13 @@ def _fill(args: argparse.Namespace) -> dict:
 
     _timed(f"{sum(sizes) * per:,} duty records", duties)
 
+    def tally() -> None:
+        from renda.deputies import tallies
+
+        tallies.rebuild()  # the records were inserted behind the actions: count them
+
+    _timed("duty tallies", tally)
+
     def committee() -> None:
         members = []
         for k in range(60):

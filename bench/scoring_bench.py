@@ -56,6 +56,7 @@ def fill(deputies: int, records: int, year: int) -> None:
     from django.utils import timezone
 
     from renda.accounts.models import RoleAssignment, User
+    from renda.deputies import tallies
     from renda.deputies.models import Deputyship, DutyRecord, Person
     from renda.orgs.models import Congress, Term
 
@@ -121,6 +122,7 @@ def fill(deputies: int, records: int, year: int) -> None:
                         )
                     )
             DutyRecord.objects.bulk_create(rows, batch_size=5000)
+            tallies.rebuild([d.pk for d in seats])  # written behind the actions: count them
         done = start + n
         print(f"  {done} deputies, {time.perf_counter() - started:.0f} s", flush=True)
     total = DutyRecord.objects.filter(deputyship__congress=congress, year=year).count()

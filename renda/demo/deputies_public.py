@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from renda.accounts.models import RoleAssignment, User
+from renda.deputies import tallies
 from renda.deputies.actions.public import (
     add_contact_link,
     create_plan,
@@ -147,6 +148,7 @@ def _duties(deputies: dict[str, Deputyship], today: date) -> int:
     )
     missing = [r for r in wanted if (r.deputyship_id, r.source_ref) not in have]
     DutyRecord.objects.bulk_create(missing)
+    tallies.rebuild({r.deputyship_id for r in missing})
     return len(missing)
 
 

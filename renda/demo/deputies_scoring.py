@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from renda.accounts.models import RoleAssignment, User
+from renda.deputies import tallies
 from renda.deputies.actions.duties import record_platform_duty
 from renda.deputies.actions.scoring import ensure_rule_table, recompute_scores
 from renda.deputies.models import (
@@ -225,6 +226,7 @@ def seed_deputies_scoring(
                 session = None
             rows += _records(d, year, counts, rng, today, session)
     DutyRecord.objects.bulk_create(rows, batch_size=1000)
+    tallies.rebuild({r.deputyship_id for r in rows})
     records = created.pop("duty_records", 0) + len(rows)
     if records:
         created["duty_records"] = records

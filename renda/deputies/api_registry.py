@@ -24,9 +24,16 @@ from renda.orgs.models import Congress, Term
 from renda.orgs.permissions import MAX_PK
 from renda.suggestions.uploads import was_oversized
 
+from .actions.photos import remove_photo, set_photo
 from .actions.roster import RosterHasErrors, import_roster, preview_roster
 from .models import PUBLISHABLE_FIELDS, Deputyship, ExpertiseTag, GroupMembership
-from .permissions import can_see_private, get_deputyship_for_viewer, public_fields_of
+from .permissions import (
+    can_see_private,
+    get_deputyship_for_viewer,
+    get_managed_deputyship,
+    public_fields_of,
+)
+from .photos import max_bytes as photo_max_bytes
 from .queries_registry import (
     DeputyFilter,
     deputyships_visible_to,
@@ -257,3 +264,36 @@ def import_deputies(
         body.update(created=0, updated=0)  # nothing was written
         return Status(422, body)
     return Status(200, _report(report, dry_run=False))
+
+
+class PhotoOut(Schema):
+    photo: bool
+    bytes: int
+    published: bool
+
+
+@router.post(
+    "/{int:deputy_id}/photo",
+    response={200: PhotoOut, 422: dict},
+    summary="The office sets a deputy's photo (multipart `photo`: JPEG, PNG or WebP)",
+)
+def put_photo(request: HttpRequest, deputy_id: int, photo: File[UploadedFile]) -> Any:
+    """Checked by content, size-limited, stored re-encoded as JPEG without EXIF and scaled down;
+    on the public profile only while published (DEP-PUBLIC). 404 for anyone but the office."""
+    d = get_managed_deputyship(request.user, deputy_id)
+    if was_oversized(request, "photo") or photo.size > photo_max_bytes():
+        raise InvalidInput(
+            "photo: "
+            + _("the file is larger than %(mb)s MB.")
+            % {"mb": f"{photo_max_bytes() / 1024 / 1024:g}"},
+            code="too_large",
+        )
+    person = set_photo(d, photo, by=request.user)
+    return {"photo": True, "bytes": person.photo.size, "published": "photo" in d.public_fields}
+
+
+@router.delete("/{int:deputy_id}/photo", response={204: None}, summary="The office removes it")
+def delete_photo(request: HttpRequest, deputy_id: int) -> Any:
+    d = get_managed_deputyship(request.user, deputy_id)
+    remove_photo(d, by=request.user)
+    return Status(204, None)

@@ -396,6 +396,37 @@ class DutyRecord(models.Model):
         return f"{self.occurred_on} {self.title}"
 
 
+class DutyTally(models.Model):
+    """How many duty records a deputyship has of one kind in one year, kept by the actions that
+    write or remove duty records (`tallies.py`), in the same transaction. The coverage dashboard,
+    the profile's counts and the score recompute read these few rows instead of the records
+    (a deputy has ≈ 12 kinds × years of them, against hundreds of records). A row whose count
+    falls to zero is deleted, so "has a duty of this kind" is "a row exists"."""
+
+    deputyship = models.ForeignKey(Deputyship, on_delete=models.CASCADE, related_name="+")
+    # The deputyship's congress (which never changes), so a congress's lists read one
+    # contiguous range of duty_tally_congress_idx instead of probing deputy by deputy.
+    congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=DutyKind.choices)
+    year = models.PositiveSmallIntegerField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deputyship", "kind", "year"], name="duty_tally_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["congress", "kind", "year", "deputyship"], name="duty_tally_congress_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputyship_id} {self.kind} {self.year}: {self.n}"
+
+
 class ScoreRuleTable(models.Model):
     """DEP-SCORE: a congress's performance-points table (practice, no statute: a setting).
 

@@ -37,7 +37,7 @@ from .models import (
     Delegation,
     DeputyGroup,
     Deputyship,
-    DutyRecord,
+    DutyTally,
     GroupMembership,
     LeaveRequest,
 )
@@ -124,15 +124,20 @@ def _deputyships(
     return qs
 
 
-def _has_duty(kind: str, f: CoverageFilter) -> Exists:
-    # Matches duty_deputy_kind_idx (deputyship, kind, occurred_on) column for column.
-    return Exists(
-        DutyRecord.objects.filter(
-            deputyship=OuterRef("pk"),
+def _has_duty(kind: str, f: CoverageFilter) -> Q:
+    """A duty of that kind in the term: the deputyship is among those with a duty tally row of
+    the congress, kind and the term's years — ONE contiguous range of duty_tally_congress_idx
+    (congress, kind, year, deputyship), read once and hashed, not a probe per deputy. The term's
+    window is applied by calendar year: the actions make records only within the deputyship's
+    own term and never in the future (manual entries are checked; a suggestion or an activity
+    is dated when it happens)."""
+    return Q(
+        pk__in=DutyTally.objects.filter(
+            congress=f.congress,
             kind=kind,
-            occurred_on__gte=f.since,
-            occurred_on__lte=f.until,
-        )
+            year__gte=f.since.year,
+            year__lte=f.until.year,
+        ).values("deputyship_id")
     )
 
 

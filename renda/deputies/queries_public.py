@@ -22,6 +22,7 @@ from .models import (
     DeputyScore,
     Deputyship,
     DutyRecord,
+    DutyTally,
     WorkPlan,
 )
 from .permissions import public_fields_of
@@ -108,7 +109,12 @@ def public_duties(
     records = DutyRecord.objects.filter(deputyship=deputyship, year=year).exclude(
         kind__in=DEDUCTION_KINDS
     )
-    by_kind = dict(records.order_by().values_list("kind").annotate(n=Count("id")))
+    by_kind = dict(
+        DutyTally.objects.filter(deputyship=deputyship, year=year, n__gt=0)
+        .exclude(kind__in=DEDUCTION_KINDS)
+        .values_list("kind", "n")
+        .order_by()
+    )
     labels = dict(DutyKind.choices)
     counts = [(k, str(labels[k]), by_kind[k]) for k in DutyKind.values if by_kind.get(k)]
     total = sum(by_kind.values())
@@ -190,7 +196,7 @@ def public_profile(deputyship: Deputyship, year: int) -> PublicProfile:
     )
     years = sorted(
         set(
-            DutyRecord.objects.filter(deputyship=deputyship)
+            DutyTally.objects.filter(deputyship=deputyship)
             .order_by()
             .values_list("year", flat=True)
             .distinct()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
+from . import views_photos as ph
 from . import views_registry as v
 from . import views_registry_groups as g
 from . import views_roster as r
@@ -15,6 +16,8 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", v.deputy_detail, name="deputy_detail"),
     path("<int:pk>/id-number/", v.id_number_view, name="deputy_id_number"),
     path("<int:pk>/edit/", v.deputy_edit, name="deputy_edit"),
+    path("<int:pk>/photo/", ph.deputy_photo, name="deputy_photo"),
+    path("<int:pk>/photo/file", ph.deputy_photo_file, name="deputy_photo_file"),
     path("<int:pk>/suspend/", v.deputy_suspend, name="deputy_suspend"),
     path("<int:pk>/resume/", v.deputy_resume, name="deputy_resume"),
     path("<int:pk>/end/", v.deputy_end, name="deputy_end"),

@@ -15,6 +15,8 @@ EVENT_LABELS = {
     "deputyship.publication_changed": pgettext_lazy("history", "Published fields changed"),
     "person.updated": pgettext_lazy("history", "Personal details changed"),
     "person.id_number_shown": pgettext_lazy("history", "ID-card number shown"),
+    "person.photo_set": pgettext_lazy("history", "Photo uploaded"),
+    "person.photo_removed": pgettext_lazy("history", "Photo removed"),
     "roster.imported": pgettext_lazy("history", "Roster imported"),
     "delegation.created": pgettext_lazy("history", "Delegation added"),
     "delegation.renamed": pgettext_lazy("history", "Delegation renamed"),

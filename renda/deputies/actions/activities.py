@@ -15,6 +15,7 @@ Rules this module holds (docs/deputies.md, "Activities, check-in and duty record
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,6 +32,7 @@ from renda.errors import DomainError, Forbidden, InvalidInput, NotFound, require
 from renda.notifications.actions import notify
 from renda.orgs.models import Congress, Session
 
+from .. import tallies
 from ..choices import (
     ActivityState,
     AttendanceOutcome,
@@ -46,11 +48,11 @@ from ..models import (
     Delegation,
     DeputyGroup,
     Deputyship,
+    DutyRecord,
     GroupMembership,
     LeaveRequest,
 )
 from ..permissions_activities import can_manage_activity, kinds_for
-from .duties import record_duty
 
 CHECKIN_LEAD = timedelta(minutes=30)  # the window opens this long before the start by default
 LONGEST_ACTIVITY = timedelta(days=31)  # a plenary session lasts days, not months: a typo guard
@@ -833,20 +835,50 @@ def close_activity(activity: Activity, *, by: Any) -> dict[str, int]:
     day = timezone.localtime(activity.starts_at).date()
     counts = {o: 0 for o in (AttendanceOutcome.ATTENDED, *OUTCOME_KIND)}
     absent_users = []
-    for row in rows.select_related("deputyship__person").order_by("pk"):
-        counts[row.outcome] += 1
-        record_duty(
-            row.deputyship,
-            kind=OUTCOME_KIND.get(row.outcome, activity.kind),
-            occurred_on=day,
-            title=activity.title,
-            source=DutySource.ACTIVITY,
-            source_ref=f"attendance:{row.pk}",
-            activity=activity,
-            by=by,
+    # Set-based: one read of the attendance, one bulk insert of the duty records, one upsert of
+    # their tallies — not a query per attendee. The activity row is locked and closes once, so
+    # no other close races this one; records already made (source_ref) are skipped.
+    attendance = list(
+        rows.order_by("pk").values_list(
+            "pk",
+            "deputyship_id",
+            "outcome",
+            "deputyship__person__user_id",
+            "deputyship__congress_id",
         )
-        if row.outcome == AttendanceOutcome.ABSENT:
-            absent_users.append(row.deputyship.person.user_id)
+    )
+    made = set(
+        DutyRecord.objects.filter(activity=activity, source=DutySource.ACTIVITY).values_list(
+            "source_ref", flat=True
+        )
+    )
+    creator = by if getattr(by, "pk", None) else None
+    new_records = []
+    counted: Counter[tallies.Key] = Counter()
+    for pk, deputyship_id, outcome, user_id, congress_id in attendance:
+        counts[outcome] += 1
+        if outcome == AttendanceOutcome.ABSENT:
+            absent_users.append(user_id)
+        ref = f"attendance:{pk}"
+        if ref in made:
+            continue
+        kind = OUTCOME_KIND.get(outcome, activity.kind)
+        counted[(congress_id, deputyship_id, kind, day.year)] += 1
+        new_records.append(
+            DutyRecord(
+                deputyship_id=deputyship_id,
+                kind=kind,
+                occurred_on=day,
+                year=day.year,
+                title=activity.title[:200],
+                source=DutySource.ACTIVITY,
+                source_ref=ref,
+                activity=activity,
+                created_by=creator,
+            )
+        )
+    DutyRecord.objects.bulk_create(new_records, batch_size=500)
+    tallies.add_many(counted)
     summary = {str(k): v for k, v in counts.items()}
     record_event(activity, "activity.closed", by=by, data=summary)
     if absent_users:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from .. import tallies
 from ..choices import DeputyshipStatus, DutySource
 from ..models import Activity, Deputyship, DutyRecord
 
@@ -26,8 +27,9 @@ def record_duty(
 ) -> DutyRecord | None:
     """Write one duty record; None if `source_ref` was already recorded for this deputy.
 
-    Runs inside the caller's transaction (its audit event covers the record). The savepoint
-    keeps a duplicate from breaking the caller's transaction on PostgreSQL."""
+    Runs inside the caller's transaction (its audit event covers the record), and counts the
+    record in the deputyship's tally (`tallies.py`) in the same savepoint. The savepoint keeps a
+    duplicate from breaking the caller's transaction on PostgreSQL."""
     if (
         source_ref
         and DutyRecord.objects.filter(deputyship=deputyship, source_ref=source_ref).exists()
@@ -35,7 +37,7 @@ def record_duty(
         return None
     try:
         with transaction.atomic():
-            return DutyRecord.objects.create(
+            record = DutyRecord.objects.create(
                 deputyship=deputyship,
                 kind=kind,
                 occurred_on=occurred_on,
@@ -46,6 +48,8 @@ def record_duty(
                 activity=activity,
                 created_by=by if getattr(by, "pk", None) else None,
             )
+            tallies.add(deputyship, kind, occurred_on.year)
+            return record
     except IntegrityError:
         return None  # recorded by a concurrent replay of the same event
 

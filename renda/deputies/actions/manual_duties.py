@@ -17,6 +17,7 @@ from renda.audit.actions import record_event
 from renda.errors import DomainError, InvalidInput, require
 from renda.notifications.actions import notify
 
+from .. import tallies
 from ..choices import DutyKind, DutySource
 from ..models import Deputyship, DutyRecord
 from ..permissions_activities import MANUAL_KINDS, can_record_duties
@@ -142,3 +143,4 @@ def remove_manual_duty(record: DutyRecord, *, reason: str, by: Any) -> None:
         url=my_duties_url(),
     )
     record.delete()
+    tallies.remove(deputyship.pk, record.kind, record.year)

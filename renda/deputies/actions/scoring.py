@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -26,7 +26,7 @@ from renda.errors import InvalidInput, require
 from renda.orgs.models import Congress
 
 from ..choices import DeputyshipStatus
-from ..models import DeputyScore, Deputyship, DutyRecord, ScoreRuleTable, YearScoring
+from ..models import DeputyScore, Deputyship, DutyTally, ScoreRuleTable, YearScoring
 from ..permissions import can_manage_scores
 from ..scoring_rules import clean_rules, compile_rules, compute, default_rules, stored_by_kind
 
@@ -207,11 +207,11 @@ def request_recompute(congress: Congress, year: Any, *, by: Any) -> RecomputeOut
 
 
 def year_counts(congress_id: int, year: int) -> dict[int, dict[str, int]]:
-    """Records per deputyship and kind in a congress-year: ONE grouped query."""
+    """Records per deputyship and kind in a congress-year: ONE query over the duty tallies
+    (`tallies.py`, a row per deputyship, kind and year), not over the records."""
     rows = (
-        DutyRecord.objects.filter(deputyship__congress_id=congress_id, year=year)
-        .values_list("deputyship_id", "kind")
-        .annotate(n=Count("id"))
+        DutyTally.objects.filter(deputyship__congress_id=congress_id, year=year)
+        .values_list("deputyship_id", "kind", "n")
         .order_by()
     )
     counts: dict[int, dict[str, int]] = {}
@@ -224,7 +224,7 @@ def year_counts(congress_id: int, year: int) -> dict[int, dict[str, int]]:
 def recompute_scores(congress: Congress, year: int, *, by: Any) -> YearScoring:
     """DEP-SCORE: every score of a congress-year under its current table, set-based.
 
-    One grouped query (records per deputy and kind, over the index duty_deputy_year_idx), the
+    One query over the duty tallies (records per deputy and kind), the
     arithmetic of `scoring_rules.compute`, one bulk upsert of DeputyScore (scores of
     deputyships no longer counted are removed), one YearScoring row and one audit event.
     `by` None: the platform itself (the nightly command, the demo)."""

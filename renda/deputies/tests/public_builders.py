@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from conftest import make_user
+from renda.deputies import tallies
 from renda.deputies.models import (
     Activity,
     Attendance,
@@ -28,6 +29,8 @@ def deputyship_of(world: Any, username: str) -> Deputyship:
 
 
 def duty(d: Deputyship, kind: str, on: date, title: str = "", **extra: Any) -> DutyRecord:
+    """A record written straight into the table, counted in its tally as the actions do."""
+    tallies.add(d, kind, on.year)
     return DutyRecord.objects.create(
         deputyship=d,
         kind=kind,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from renda.deputies import tallies
 from renda.deputies.models import Deputyship, DutyRecord
 
 
@@ -21,6 +22,7 @@ def add_records(deputyship: Deputyship, kind: str, n: int, *, year: int, month: 
         )
         for i in range(n)
     )
+    tallies.rebuild([deputyship.pk])
 
 
 def deputyship_of(world: Any, username: str) -> Deputyship:

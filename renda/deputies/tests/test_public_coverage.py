@@ -226,13 +226,17 @@ def test_dashboard_query_count_does_not_grow_with_deputies(
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
-def test_duty_lists_use_the_duty_index_on_sqlite(world: Any, scene: Any) -> None:
+def test_duty_lists_use_the_duty_tally_index_on_sqlite(world: Any, scene: Any) -> None:
+    """The lists read one range of the tallies' index (congress, kind, year, deputyship) once,
+    as an uncorrelated subquery (not a probe per deputy), and never the records."""
     qs = missing_duty(_f(world), "report_back")
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(row) for row in cur.fetchall())
-    assert "duty_deputy_kind_idx" in plan, plan
+    assert "COVERING INDEX duty_tally_congress_idx (congress_id=? AND kind=?" in plan, plan
+    assert "LIST SUBQUERY" in plan and "CORRELATED" not in plan, plan
+    assert "dutyrecord" not in plan, plan
 
 
 # --- fixed contacts pages -----------------------------------------------------------------------

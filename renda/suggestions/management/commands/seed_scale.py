@@ -29,9 +29,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--suggestions", type=int, required=True, help="How many (e.g. 1000000)."
-        )
+        parser.add_argument("--suggestions", type=int, help="How many (e.g. 1000000).")
         parser.add_argument("--years", type=int, default=10, help="Years back from this one (10).")
         parser.add_argument("--units", type=int, default=300, help="Handling units (300).")
         parser.add_argument("--deputies", type=int, default=5000, help="Deputies (5000).")
@@ -55,12 +53,28 @@ class Command(BaseCommand):
             help=f"Password of the seeded accounts (default {DEFAULT_PASSWORD}).",
         )
 
+        # The deputies' registry at scale (issue 4): renda/deputies/scale.py. (--deputies above
+        # is the suggestions' own number of deputies.)
+        parser.add_argument(
+            "--deputyships",
+            type=int,
+            help="Seed the deputies' registry instead: N deputyships (e.g. 100000) with their "
+            "duty records (docs/performance.md, 'Deputies at scale').",
+        )
+        parser.add_argument("--duty-records", type=int, default=5_000_000)
+        parser.add_argument("--big", type=int, default=10_000, help="The largest congress.")
+
     def handle(self, *args: Any, **o: Any) -> None:
         if settings.RENDA_ENV == "production":
             raise CommandError(
                 "seed_scale refuses to run when RENDA_ENV=production: it writes synthetic "
                 "suggestions and accounts with one published password."
             )
+        if o["deputyships"] is not None:
+            self._deputies(o)
+            return
+        if o["suggestions"] is None:
+            raise CommandError("Give --suggestions N (or --deputyships N).")
         for name, low in (("suggestions", 0), ("years", 1), ("units", 2), ("deputies", 20)):
             if o[name] < low:
                 raise CommandError(f"--{name} must be at least {low}.")
@@ -110,3 +124,29 @@ class Command(BaseCommand):
                 f"({result.busiest_station}, id {result.busiest_station.pk})."
             )
         )
+
+    def _deputies(self, o: dict[str, Any]) -> None:
+        from renda.deputies.scale import OFFICE, seed_deputies
+        from renda.deputies.scale import Options as DeputyOptions
+
+        opts = DeputyOptions(
+            deputyships=o["deputyships"],
+            records=o["duty_records"],
+            big=min(o["big"], o["deputyships"]),
+            seed=o["seed"],
+            batch=o["batch"],
+            password=o["password"],
+        )
+        try:
+            result = seed_deputies(opts, progress=self.stdout.write)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        rows = ", ".join(f"{n:,} {model}" for model, n in sorted(result.rows.items()))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded deputies in {result.seconds:.1f} s: {rows}. Peak RSS {peak:.0f} MB. "
+                f"The largest congress: {result.big} (id {result.big.pk})."
+            )
+        )
+        self.stdout.write(f"Office account: {OFFICE} (password {opts.password!r}).")
