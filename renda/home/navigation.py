@@ -114,6 +114,12 @@ def _can_view_station_stats(request: HttpRequest) -> bool:
     return can_view_station_stats(request.user)
 
 
+def _may_open_opinion_queue(request: HttpRequest) -> bool:
+    from renda.opinions.permissions import may_open_queue
+
+    return may_open_queue(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -204,6 +210,13 @@ NAV: list[NavItem] = [
         "deputies:coverage",
         _can_use_deputies_office_pages,
         "deputy_work",
+    ),
+    NavItem(
+        "opinions",
+        _("Citizens' opinions"),
+        "opinions:handling_queue",
+        _may_open_opinion_queue,
+        "stations",
     ),
     NavItem(
         "stations",

@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from renda.accounts.choices import Role
-from renda.accounts.permissions import is_admin, office_congress_ids, role_assignments
+from renda.accounts.permissions import has_role, is_admin, office_congress_ids, role_assignments
 from renda.errors import NotFound
 
 from .models import Opinion, Referral, Station
@@ -71,17 +71,17 @@ def unit_ids_of(user: Any) -> set[int]:
     return {ra.unit_id for ra in role_assignments(user) if ra.role in UNIT_ROLES and ra.unit_id}
 
 
-def can_use_queue(user: Any) -> bool:
-    """Anyone with a handling scope: station staff, the office, a deputy, a unit, an admin."""
+QUEUE_ROLES = frozenset(
+    {Role.STATION_STAFF, Role.DEPUTY_AFFAIRS, Role.UNIT_CLERK, Role.UNIT_HEAD, Role.DEPUTY}
+)
+
+
+def may_open_queue(user: Any) -> bool:
+    """Who may open the handling queue, by role only, so the header's entry follows the same
+    rule; what the queue lists is their scope (`opinions_visible_to`), which may be empty."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(
-        is_admin(user)
-        or station_ids_of(user)
-        or office_ids_of(user)
-        or deputyship_ids_of(user)
-        or unit_ids_of(user)
-    )
+    return is_admin(user) or has_role(user, QUEUE_ROLES)
 
 
 def _scope(user: Any) -> Q | None:

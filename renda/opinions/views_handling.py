@@ -35,8 +35,8 @@ from .permissions import (
     active_referral_for,
     can_see_personal_data,
     can_triage,
-    can_use_queue,
     get_opinion_for_user,
+    may_open_queue,
     opinions_visible_to,
 )
 
@@ -60,7 +60,7 @@ def _active_due() -> Subquery:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    if not can_use_queue(request.user):
+    if not may_open_queue(request.user):
         raise PermissionDenied
     form = QueueFilterForm(request.GET or None)
     rows = opinions_visible_to(request.user).select_related("category", "station")

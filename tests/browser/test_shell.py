@@ -39,8 +39,8 @@ class Expect:
 ALL = ("home", "notifications")
 ORGS = ("home", "orgs", "notifications", "stats", "station_stats")
 CAL = ("home", "calendar", "notifications")
-DEPUTY = ("home", "mine", "my_duties", "my_score", "citizen_messages", "notifications")
-UNIT = ("home", "calendar", "notifications", "stats", "unit_queue")
+DEPUTY = ("home", "mine", "my_duties", "my_score", "citizen_messages", "notifications", "opinions")
+UNIT = ("home", "calendar", "notifications", "stats", "opinions", "unit_queue")
 
 # What each person of the world fixture must see: panels in page order, header entries.
 EXPECT: dict[str, Expect] = {
@@ -58,6 +58,7 @@ EXPECT: dict[str, Expect] = {
             "activities",
             "deputy_scores",
             "coverage",
+            "opinions",
             "stations",
             "station_stats",
         ),
@@ -76,6 +77,7 @@ EXPECT: dict[str, Expect] = {
             "activities",
             "deputy_scores",
             "coverage",
+            "opinions",
             "stations",
             "station_stats",
         ),
@@ -87,7 +89,7 @@ EXPECT: dict[str, Expect] = {
     "transport_clerk": Expect(("unit", "inbox"), UNIT),
     "station": Expect(
         ("station", "organiser-activities", "inbox"),
-        ("home", "notifications", "activities", "stations"),
+        ("home", "notifications", "activities", "opinions", "stations"),
     ),
     "sc_member": Expect(
         ("deputy", "sc", "deputy-activities", "deputy-public", "inbox"), DEPUTY, unread=12

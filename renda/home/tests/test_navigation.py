@@ -11,18 +11,18 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 OFFICE = {"orgs", "calendar", "office_inbox", "stats", "deputies", "activities", "deputy_scores"}
-OFFICE |= {"coverage", "stations", "station_stats"}
-DEPUTY = {"mine", "my_score", "my_duties", "citizen_messages"}
+OFFICE |= {"coverage", "stations", "station_stats", "opinions"}
+DEPUTY = {"mine", "my_score", "my_duties", "citizen_messages", "opinions"}
 EXPECTED = {
     "admin": ALL | {"accounts"} | OFFICE,
     "affairs": ALL | OFFICE,
     "county_affairs": ALL | OFFICE,
     "deputy": ALL | DEPUTY,
     "deputy2": ALL | DEPUTY,
-    "edu_clerk": ALL | {"calendar", "unit_queue", "stats"},
-    "edu_head": ALL | {"calendar", "unit_queue", "stats"},
-    "transport_clerk": ALL | {"calendar", "unit_queue", "stats"},
-    "station": ALL | {"activities", "stations"},
+    "edu_clerk": ALL | {"calendar", "unit_queue", "stats", "opinions"},
+    "edu_head": ALL | {"calendar", "unit_queue", "stats", "opinions"},
+    "transport_clerk": ALL | {"calendar", "unit_queue", "stats", "opinions"},
+    "station": ALL | {"activities", "stations", "opinions"},
     "sc_member": ALL | DEPUTY,
     "committee": ALL | {"orgs", "stats", "station_stats"},
     "supervisor": ALL | {"orgs", "stats", "station_stats"},
@@ -77,6 +77,7 @@ def test_staff_see_the_administration_entry(world):
         "activities",
         "deputy_scores",
         "coverage",
+        "opinions",
         "stations",
         "station_stats",
         "admin",
@@ -127,6 +128,7 @@ def test_shell_context_costs_no_query_until_a_template_uses_it(world, django_ass
             "my_score",
             "citizen_messages",
             "notifications",
+            "opinions",
         ]
         assert int(context["unread_count"]) == 0
 
