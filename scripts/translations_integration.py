@@ -8,4 +8,5 @@ T = {
     "new": "新",
     "All opinions to handle": "全部待处理意见",
     "Citizens' opinions": "群众意见办理",
+    "Suggestions": "代表建议",
 }

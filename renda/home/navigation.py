@@ -154,6 +154,7 @@ class NavLink:
 
 # Drop-down menus, so a header with many entries still fits a desktop screen on one line.
 GROUPS: dict[str, str | Promise] = {
+    "suggestions": _("Suggestions"),
     "my_duty": _("My duties"),
     "deputy_work": _("Deputies' work"),
     "stations": _("Liaison stations"),
@@ -181,8 +182,18 @@ NAV: list[NavItem] = [
         _("Suggestions to handle"),
         "suggestions:office_inbox",
         _can_use_office_inbox,
+        "suggestions",
     ),
-    NavItem("stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats),
+    NavItem(
+        "stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats, "suggestions"
+    ),
+    NavItem(
+        "unit_queue",
+        _("Assigned to my unit"),
+        "suggestions:unit_queue",
+        _can_use_unit_queue,
+        "suggestions",
+    ),
     NavItem(
         "deputies",
         pgettext_lazy("nav", "Deputies"),
@@ -232,7 +243,6 @@ NAV: list[NavItem] = [
         _can_view_station_stats,
         "stations",
     ),
-    NavItem("unit_queue", _("Assigned to my unit"), "suggestions:unit_queue", _can_use_unit_queue),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]
 

@@ -40,7 +40,7 @@ ALL = ("home", "notifications")
 ORGS = ("home", "orgs", "notifications", "stats", "station_stats")
 CAL = ("home", "calendar", "notifications")
 DEPUTY = ("home", "mine", "my_duties", "my_score", "citizen_messages", "notifications", "opinions")
-UNIT = ("home", "calendar", "notifications", "stats", "opinions", "unit_queue")
+UNIT = ("home", "calendar", "notifications", "stats", "unit_queue", "opinions")
 
 # What each person of the world fixture must see: panels in page order, header entries.
 EXPECT: dict[str, Expect] = {
