@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 
 from .gate import OTP_SETUP, OTP_VERIFY, PASSWORD, gate_for
 
@@ -37,6 +39,14 @@ def _open_paths(step: str) -> frozenset[str]:
     return frozenset(paths)
 
 
+def _resolved(user: Any) -> Any:
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 class AccountGateMiddleware:
     """Redirect every other page to the step the session owes."""
 
@@ -44,7 +54,13 @@ class AccountGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(ALWAYS_OPEN_PREFIXES) or not request.user.is_authenticated:
+        if request.path.startswith(ALWAYS_OPEN_PREFIXES):
+            return self.get_response(request)
+        # The user is needed from here on: resolve it once and hand the pages the object itself.
+        # request.user is a lazy proxy around another (Django's, then django-otp's), and a page
+        # reads it a hundred times or more, each read going through both proxies.
+        request.user = _resolved(request.user)
+        if not request.user.is_authenticated:
             return self.get_response(request)
         step = gate_for(request)
         if step is None or request.path in _open_paths(step):

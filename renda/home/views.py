@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -36,6 +38,30 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+# Kept pages this process served last, in front of the shared cache: no pickling, no key checks,
+# no round trip to Redis for a page asked for again. The key holds every version the page
+# depends on, so an entry is never stale, only unused; each lives at most
+# RENDA_HOME_CACHE_SECONDS, and the whole store is dropped when it reaches KEPT_MAX entries.
+_kept: dict[str, tuple[float, tuple[str, int]]] = {}
+KEPT_MAX = 2000
+
+
+def _kept_page(key: str) -> tuple[str, int] | None:
+    entry = _kept.get(key)
+    if entry is not None and entry[0] > time.monotonic():
+        return entry[1]
+    cached = cache.get(key)
+    if cached is not None:
+        _keep(key, cached)
+    return cached
+
+
+def _keep(key: str, page: tuple[str, int]) -> None:
+    if len(_kept) >= KEPT_MAX:
+        _kept.clear()
+    _kept[key] = (time.monotonic() + settings.RENDA_HOME_CACHE_SECONDS, page)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's work queues (panels). The rendered panels are kept in the cache under the
@@ -46,7 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if is_admin(user):
         roles.add("admin")
     key = home_cache_key(user, assignments, admin="admin" in roles)
-    cached = cache.get(key) if key else None
+    cached = _kept_page(key) if key else None
     if cached is None:
         content = render_to_string(
             "home/_content.html",
@@ -56,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         cached = (content, unread_count(user))
         if key:
             cache.set(key, cached, settings.RENDA_HOME_CACHE_SECONDS)
+            _keep(key, cached)
     else:
         user._renda_unread = cached[1]  # the header's count, as the panels saw it
         if not has_messages(request):
