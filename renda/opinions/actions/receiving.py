@@ -284,7 +284,11 @@ def get_by_tracking_code(code: Any) -> Opinion:
     """The opinion behind a tracking code, or NotFound (the same for a malformed code)."""
     if not isinstance(code, str) or not (10 <= len(code) <= 32):
         raise NotFound(_("No opinion has this tracking code."))
-    opinion = Opinion.objects.filter(tracking_code=code).select_related("congress").first()
+    # tracking_code is unique: no ORDER BY (first() would add one); with what tracking_view reads.
+    found = Opinion.objects.filter(tracking_code=code).select_related(
+        "category__parent", "station", "congress"
+    )[:1]
+    opinion = next(iter(found), None)
     if opinion is None:
         raise NotFound(_("No opinion has this tracking code."))
     return opinion
