@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from renda.deputies.choices import DeputyshipStatus
 from renda.deputies.models import Deputyship
 
-from .actions.receiving import rating_due, rating_open
+from .actions.receiving import rating_window
 from .choices import OpinionState, ReceptionState, ReferralState
 from .masking import mask_personal
 from .models import Opinion, OpinionCategory, ReceptionDay, Referral, Station
@@ -124,6 +124,7 @@ def tracking_view(opinion: Opinion) -> dict[str, Any]:
     events = list(opinion.events.order_by("at", "id"))
     if not _related_loaded(opinion):
         opinion = Opinion.objects.select_related(*TRACKING_RELATED).get(pk=opinion.pk)
+    can_rate, rate_until = rating_window(opinion)
     return {
         "state": opinion.state,
         "state_label": str(STATE_WORDS.get(opinion.state, opinion.state)),
@@ -141,8 +142,8 @@ def tracking_view(opinion: Opinion) -> dict[str, Any]:
         ],
         "answer": public_answer(opinion),
         "rating": opinion.rating or None,
-        "can_rate": rating_open(opinion),
-        "rate_until": rating_due(opinion) if rating_open(opinion) else None,
+        "can_rate": can_rate,
+        "rate_until": rate_until,
         "reopened": opinion.reopened_at is not None,
     }
 

@@ -304,14 +304,22 @@ def rating_due(opinion: Opinion) -> Any:
     return compute(window.kind, start, window.amount).due
 
 
+def rating_window(opinion: Opinion) -> tuple[bool, Any]:
+    """(whether the citizen may rate now, the last day to rate) — the day only when open; the
+    due day is computed once (the legal calendar's query)."""
+    if opinion.state != OpinionState.ANSWERED or opinion.answered_at is None:
+        return False, None
+    if opinion.rated_at is not None and opinion.rated_at >= opinion.answered_at:
+        return False, None
+    due = rating_due(opinion)
+    if due is not None and timezone.localdate() <= due:
+        return True, due
+    return False, None
+
+
 def rating_open(opinion: Opinion) -> bool:
     """Whether the citizen may rate now: answered, not yet rated since this answer, in time."""
-    if opinion.state != OpinionState.ANSWERED or opinion.answered_at is None:
-        return False
-    if opinion.rated_at is not None and opinion.rated_at >= opinion.answered_at:
-        return False
-    due = rating_due(opinion)
-    return due is not None and timezone.localdate() <= due
+    return rating_window(opinion)[0]
 
 
 @transaction.atomic
