@@ -107,10 +107,14 @@ def resolve_station(value: Any) -> Station | None:
     if not isinstance(value, str | int) or isinstance(value, bool):
         raise _invalid("station", _("give the station's code or id."))
     pk = _as_pk(value)
-    q = Q(public_code=str(value)[:20])
-    if pk is not None:
-        q |= Q(pk=pk)
-    station = Station.objects.filter(q, active=True).select_related("congress").first()
+    if isinstance(value, int):  # a number is an id (codes are random text: token_urlsafe)
+        found = Station.objects.filter(pk=pk, active=True).select_related("congress")[:1]
+        station = next(iter(found), None) if pk is not None else None
+    else:
+        q = Q(public_code=value[:20])
+        if pk is not None:
+            q |= Q(pk=pk)
+        station = Station.objects.filter(q, active=True).select_related("congress").first()
     if station is None:
         raise _invalid("station", _("no open liaison station has this code."))
     return station
@@ -134,7 +138,8 @@ def resolve_deputy(value: Any) -> Deputyship | None:
 
 def resolve_category(value: Any) -> OpinionCategory:
     pk = _as_pk(value)
-    category = OpinionCategory.objects.filter(pk=pk, active=True).first() if pk else None
+    found = OpinionCategory.objects.filter(pk=pk, active=True)[:1] if pk else ()
+    category = next(iter(found), None)
     if category is None:
         raise _invalid("category", _("choose one of the categories."))
     return category
