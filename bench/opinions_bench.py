@@ -21,7 +21,10 @@ What it does:
    tracking page when --track-page is given, e.g. "/opinions/track/{code}/"): p95 (goal < 50 ms);
 4. (c) station statistics: `GET /api/v1/stats/stations?from=&to=` (this year) with the office's
    token, and the page /opinions/office/station-stats/ signed in: p95 (goal < 500 ms);
-5. stops the server. Prints a Markdown table; --json FILE writes the figures.
+5. stops the server. Prints a Markdown table; --json FILE writes the figures. Each scenario
+   also gives the server's CPU per request (gunicorn + task worker), the PostgreSQL backends' CPU
+   per request, the machine's other load and the load average; the run, the peak RSS.
+   --redis-url runs it like production (cache, sessions and rate-limit counters in Redis).
 
 The load generator shares the 2 cores with the server: the figures are a floor, not a ceiling.
 Traffic goes to 127.0.0.1 only.
@@ -172,7 +175,8 @@ def load(
         name=name,
         requests=len(lat),
         seconds=seconds,
-        per_second=len(lat) / seconds,
+        # answered requests only: a refused connection returns at once and would inflate it
+        per_second=(len(lat) - statuses.get("socket_error", 0)) / seconds,
         p50_ms=_pct(lat, 0.5) * 1000,
         p95_ms=_pct(lat, 0.95) * 1000,
         p99_ms=_pct(lat, 0.99) * 1000,
