@@ -21,7 +21,10 @@ What it does:
    tracking page when --track-page is given, e.g. "/opinions/track/{code}/"): p95 (goal < 50 ms);
 4. (c) station statistics: `GET /api/v1/stats/stations?from=&to=` (this year) with the office's
    token, and the page /opinions/office/station-stats/ signed in: p95 (goal < 500 ms);
-5. stops the server. Prints a Markdown table; --json FILE writes the figures.
+5. stops the server. Prints a Markdown table; --json FILE writes the figures. Each scenario
+   also gives the server's CPU per request (gunicorn + task worker), the PostgreSQL backends' CPU
+   per request, the machine's other load and the load average; the run, the peak RSS.
+   --redis-url runs it like production (cache, sessions and rate-limit counters in Redis).
 
 The load generator shares the 2 cores with the server: the figures are a floor, not a ceiling.
 Traffic goes to 127.0.0.1 only.
@@ -33,6 +36,7 @@ import argparse
 import http.client
 import json
 import multiprocessing
+import os
 import random
 import sys
 import tempfile
@@ -67,6 +71,10 @@ class Figures:
     max_ms: float = 0.0
     statuses: dict[str, int] = field(default_factory=dict)
     note: str = ""
+    server_cpu_ms: float = 0.0  # gunicorn (master + workers) CPU per request
+    db_cpu_ms: float = 0.0  # the PostgreSQL backends of this database, CPU per request
+    other_load_pct: float = 0.0  # the machine's CPU used by neither server nor load generator
+    loadavg: str = ""
 
 
 def _today() -> date:
@@ -146,11 +154,18 @@ def load(
         )
         for _ in range(processes)
     ]
+    watch = hb.CpuWatch(SERVER[0]) if SERVER else None
+    db0 = _db_ticks()
+    if watch:
+        watch.__enter__()
     for p in procs:
         p.start()
     results = [queue.get() for _ in procs]
     for p in procs:
         p.join()
+    if watch:
+        watch.__exit__()
+    db_ms = 1000.0 * (_db_ticks() - db0) / os.sysconf("SC_CLK_TCK")
     lat = [x for r in results for x in r["lat"]]
     statuses: dict[str, int] = {}
     for r in results:
@@ -160,14 +175,36 @@ def load(
         name=name,
         requests=len(lat),
         seconds=seconds,
-        per_second=len(lat) / seconds,
+        # answered requests only: a refused connection returns at once and would inflate it
+        per_second=(len(lat) - statuses.get("socket_error", 0)) / seconds,
         p50_ms=_pct(lat, 0.5) * 1000,
         p95_ms=_pct(lat, 0.95) * 1000,
         p99_ms=_pct(lat, 0.99) * 1000,
         max_ms=max(lat, default=0) * 1000,
         statuses=statuses,
+        loadavg=" ".join(Path("/proc/loadavg").read_text().split()[:3]),
     )
+    if watch and lat:
+        fig.server_cpu_ms = watch.server_ms / len(lat)
+        fig.db_cpu_ms = db_ms / len(lat)
+        fig.other_load_pct = watch.other_pct
     return fig, [b for r in results for b in r["bodies"]]
+
+
+SERVER: list = []  # the running hb.Server (CPU per request is read from its processes)
+DB_NAME: list[str] = []  # the PostgreSQL database's name (its backends' CPU is read too)
+
+
+def _db_ticks() -> int:
+    """CPU ticks of the PostgreSQL backends serving the bench's database (their command line
+    names it); 0 on SQLite. Persistent connections: the same backends live through a scenario."""
+    if not DB_NAME:
+        return 0
+    total = 0
+    for pid in os.listdir("/proc"):
+        if pid.isdigit() and f" {DB_NAME[0]} " in hb.cmdline(int(pid)):
+            total += hb._proc_cpu_ticks(pid)
+    return total
 
 
 # --- the database side -----------------------------------------------------------------------
@@ -252,10 +289,15 @@ def main() -> int:
     server = hb.Server(env, port, data_dir / "opinions-bench-server.log")
     hb.cleanup_register(server.stop)
     server.start()
+    SERVER.append(server)
+    if args.database_url:
+        DB_NAME.append(args.database_url.rsplit("/", 1)[-1].split("?")[0])
+    memory = hb.MemorySampler(server)
     results: list[Figures] = []
     extra: dict = {"opinions": facts["opinions"], "machine": hb.machine()}
     try:
         server.wait_healthy()
+        memory.start()
         rng = random.Random(1)
         if "submit" not in skip:
             bodies = []
@@ -329,16 +371,27 @@ def main() -> int:
             )  # fmt: skip
             results.append(fig)
     finally:
+        if memory.is_alive():
+            extra["memory"] = asdict(memory.stop())
         server.stop()
     print(f"\nOpinions at scale — {facts['opinions']:,} opinions, "
           f"{'PostgreSQL' if args.database_url else 'SQLite'}, {args.workers}×{args.threads} "
           f"gunicorn, {_today()}\n")  # fmt: skip
-    print("| scenario | requests | per s | p50 ms | p95 ms | p99 ms | max ms | statuses | note |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|---|")
+    print("| scenario | requests | per s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/req "
+          "| DB CPU ms/req | other load % | loadavg | statuses | note |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|")
     for f in results:
         st = ", ".join(f"{k}: {v}" for k, v in sorted(f.statuses.items()))
         print(f"| {f.name} | {f.requests} | {f.per_second:.1f} | {f.p50_ms:.1f} | "
-              f"{f.p95_ms:.1f} | {f.p99_ms:.1f} | {f.max_ms:.1f} | {st} | {f.note} |")  # fmt: skip
+              f"{f.p95_ms:.1f} | {f.p99_ms:.1f} | {f.max_ms:.1f} | {f.server_cpu_ms:.2f} | "
+              f"{f.db_cpu_ms:.2f} | {f.other_load_pct:.0f} | {f.loadavg} | {st} | "
+              f"{f.note} |")  # fmt: skip
+    if "memory" in extra:
+        m = extra["memory"]
+        print(f"\nPeak RSS: gunicorn processes {m['peak_rss_sum_mb']:.0f} MB summed "
+              f"(PSS {m['peak_pss_sum_mb']:.0f} MB), largest one {m['peak_worker_rss_mb']:.0f} MB, "
+              f"{m['processes']} processes; task worker "
+              f"{m['peak_other_rss_mb']:.0f} MB")  # fmt: skip
     if args.json:
         Path(args.json).write_text(
             json.dumps({"results": [asdict(f) for f in results], **extra}, indent=2, default=str)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -53,14 +54,31 @@ def _keys(
     return out
 
 
+def _redis(cache: Any) -> Any:
+    """A redis-py client for the "ratelimit" cache when it is Redis, else None. Reused: Django's
+    RedisCache builds a new client object (≈ 0.5 ms of CPU) for every call it makes."""
+    if not isinstance(cache, RedisCache):
+        return None
+    backend = cache._cache  # the per-thread cache object's RedisCacheClient (and its pool)
+    client = getattr(backend, "_renda_client", None)
+    if client is None:
+        client = backend._renda_client = backend.get_client(write=True)
+    return client
+
+
 def check(scope: str, address: str | None, limits: Limits | None = None) -> Verdict:
     """Whether one more message from this address is within every limit (counts nothing).
     `limits` (a setting of the caller's) replaces RENDA_MESSAGE_LIMITS for this scope; `address`
-    may be any key (a network address, a phone number)."""
+    may be any key (a network address, a phone number). Redis: one MGET."""
     now = time.time()
     cache = caches["ratelimit"]
     keys = _keys(scope, address or "unknown", now, limits)
-    used = cache.get_many([k for k, *_rest in keys])
+    client = _redis(cache)
+    if client is not None:
+        values = client.mget([cache.make_and_validate_key(k) for k, *_rest in keys])
+        used = {k: int(v) for (k, *_rest), v in zip(keys, values, strict=True) if v is not None}
+    else:
+        used = cache.get_many([k for k, *_rest in keys])
     ends = [end for key, count, _s, end in keys if used.get(key, 0) >= count]
     if not ends:
         return Verdict(True)
@@ -68,19 +86,22 @@ def check(scope: str, address: str | None, limits: Limits | None = None) -> Verd
 
 
 def count(scope: str, address: str | None, limits: Limits | None = None) -> None:
-    """Count one message from this address in every window."""
+    """Count one message from this address in every window. Redis: one round trip, a MULTI of
+    SET NX EX (starts the window's counter with its expiry) and INCR (atomic, keeps the expiry)
+    per window."""
     now = time.time()
     cache = caches["ratelimit"]
-    atomic = isinstance(cache, RedisCache)
-    for key, _count, _seconds, end in _keys(scope, address or "unknown", now, limits):
+    keys = _keys(scope, address or "unknown", now, limits)
+    client = _redis(cache)
+    if client is not None:
+        pipe = client.pipeline(transaction=True)
+        for key, _count, _seconds, end in keys:
+            full = cache.make_and_validate_key(key)
+            pipe.set(full, 0, ex=int(end - now) + 1, nx=True)
+            pipe.incr(full)
+        pipe.execute()
+        return
+    for key, _count, _seconds, end in keys:
         timeout = int(end - now) + 1  # the counter lives until its window ends
-        if atomic:
-            # add() starts the window's counter; Redis INCR is atomic and keeps the expiry.
-            cache.add(key, 0, timeout=timeout)
-            try:
-                cache.incr(key)
-                continue
-            except ValueError:  # expired between add and incr: start it again
-                pass
         # Other backends' incr() is a get and a set that resets the expiry: set it ourselves.
         cache.set(key, int(cache.get(key, 0)) + 1, timeout=timeout)

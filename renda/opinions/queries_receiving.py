@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from renda.deputies.choices import DeputyshipStatus
 from renda.deputies.models import Deputyship
 
-from .actions.receiving import rating_due, rating_open
+from .actions.receiving import rating_window
 from .choices import OpinionState, ReceptionState, ReferralState
 from .masking import mask_personal
 from .models import Opinion, OpinionCategory, ReceptionDay, Referral, Station
@@ -81,14 +81,17 @@ def category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 
 def public_answer(opinion: Opinion) -> dict[str, Any] | None:
     """The answer the citizen reads: the latest answered referral's, else the station's words
-    (answered on the spot, or the explanation of a closing)."""
-    referral = (
-        Referral.objects.filter(opinion=opinion, state=ReferralState.ANSWERED)
-        .exclude(answer="")
-        .select_related("unit")
-        .order_by("-answered_at", "-id")
-        .first()
-    )
+    (answered on the spot, or the explanation of a closing). A unit's answer always sets the
+    opinion's answered_at (renda.opinions.actions.handling): without one, no query."""
+    referral = None
+    if opinion.answered_at is not None:
+        referral = (
+            Referral.objects.filter(opinion=opinion, state=ReferralState.ANSWERED)
+            .exclude(answer="")
+            .select_related("unit")
+            .order_by("-answered_at", "-id")
+            .first()
+        )
     if referral is not None:
         return {"text": referral.answer, "at": referral.answered_at, "by": referral.unit.name}
     if opinion.explanation:
@@ -100,12 +103,28 @@ def public_answer(opinion: Opinion) -> dict[str, Any] | None:
     return None
 
 
+# What tracking_view reads beside the opinion (get_by_tracking_code loads them in its query).
+TRACKING_RELATED = ("category__parent", "station", "congress")
+
+
+def _related_loaded(opinion: Opinion) -> bool:
+    """Whether the opinion came with what the tracking view reads (no query needed)."""
+    state = opinion._state.fields_cache
+    category = state.get("category")
+    return (
+        category is not None
+        and (category.parent_id is None or "parent" in category._state.fields_cache)
+        and "congress" in state
+        and (opinion.station_id is None or "station" in state)
+    )
+
+
 def tracking_view(opinion: Opinion) -> dict[str, Any]:
     """What the tracking code shows. Never the name, the phone or who on the staff acted."""
     events = list(opinion.events.order_by("at", "id"))
-    opinion = Opinion.objects.select_related("category__parent", "station", "congress").get(
-        pk=opinion.pk
-    )
+    if not _related_loaded(opinion):
+        opinion = Opinion.objects.select_related(*TRACKING_RELATED).get(pk=opinion.pk)
+    can_rate, rate_until = rating_window(opinion)
     return {
         "state": opinion.state,
         "state_label": str(STATE_WORDS.get(opinion.state, opinion.state)),
@@ -123,8 +142,8 @@ def tracking_view(opinion: Opinion) -> dict[str, Any]:
         ],
         "answer": public_answer(opinion),
         "rating": opinion.rating or None,
-        "can_rate": rating_open(opinion),
-        "rate_until": rating_due(opinion) if rating_open(opinion) else None,
+        "can_rate": can_rate,
+        "rate_until": rate_until,
         "reopened": opinion.reopened_at is not None,
     }
 

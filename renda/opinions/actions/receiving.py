@@ -107,10 +107,14 @@ def resolve_station(value: Any) -> Station | None:
     if not isinstance(value, str | int) or isinstance(value, bool):
         raise _invalid("station", _("give the station's code or id."))
     pk = _as_pk(value)
-    q = Q(public_code=str(value)[:20])
-    if pk is not None:
-        q |= Q(pk=pk)
-    station = Station.objects.filter(q, active=True).select_related("congress").first()
+    if isinstance(value, int):  # a number is an id (codes are random text: token_urlsafe)
+        found = Station.objects.filter(pk=pk, active=True).select_related("congress")[:1]
+        station = next(iter(found), None) if pk is not None else None
+    else:
+        q = Q(public_code=value[:20])
+        if pk is not None:
+            q |= Q(pk=pk)
+        station = Station.objects.filter(q, active=True).select_related("congress").first()
     if station is None:
         raise _invalid("station", _("no open liaison station has this code."))
     return station
@@ -134,7 +138,8 @@ def resolve_deputy(value: Any) -> Deputyship | None:
 
 def resolve_category(value: Any) -> OpinionCategory:
     pk = _as_pk(value)
-    category = OpinionCategory.objects.filter(pk=pk, active=True).first() if pk else None
+    found = OpinionCategory.objects.filter(pk=pk, active=True)[:1] if pk else ()
+    category = next(iter(found), None)
     if category is None:
         raise _invalid("category", _("choose one of the categories."))
     return category
@@ -284,7 +289,11 @@ def get_by_tracking_code(code: Any) -> Opinion:
     """The opinion behind a tracking code, or NotFound (the same for a malformed code)."""
     if not isinstance(code, str) or not (10 <= len(code) <= 32):
         raise NotFound(_("No opinion has this tracking code."))
-    opinion = Opinion.objects.filter(tracking_code=code).select_related("congress").first()
+    # tracking_code is unique: no ORDER BY (first() would add one); with what tracking_view reads.
+    found = Opinion.objects.filter(tracking_code=code).select_related(
+        "category__parent", "station", "congress"
+    )[:1]
+    opinion = next(iter(found), None)
     if opinion is None:
         raise NotFound(_("No opinion has this tracking code."))
     return opinion
@@ -300,14 +309,22 @@ def rating_due(opinion: Opinion) -> Any:
     return compute(window.kind, start, window.amount).due
 
 
+def rating_window(opinion: Opinion) -> tuple[bool, Any]:
+    """(whether the citizen may rate now, the last day to rate) — the day only when open; the
+    due day is computed once (the legal calendar's query)."""
+    if opinion.state != OpinionState.ANSWERED or opinion.answered_at is None:
+        return False, None
+    if opinion.rated_at is not None and opinion.rated_at >= opinion.answered_at:
+        return False, None
+    due = rating_due(opinion)
+    if due is not None and timezone.localdate() <= due:
+        return True, due
+    return False, None
+
+
 def rating_open(opinion: Opinion) -> bool:
     """Whether the citizen may rate now: answered, not yet rated since this answer, in time."""
-    if opinion.state != OpinionState.ANSWERED or opinion.answered_at is None:
-        return False
-    if opinion.rated_at is not None and opinion.rated_at >= opinion.answered_at:
-        return False
-    due = rating_due(opinion)
-    return due is not None and timezone.localdate() <= due
+    return rating_window(opinion)[0]
 
 
 @transaction.atomic

@@ -1,0 +1,173 @@
+"""The internet-facing receiving paths stay cheap (issue 5, "Benchmark": ≥ 200 submissions/s,
+tracking p95 < 50 ms on 2 cores): a fixed, small number of queries for an anonymous submission
+and a tracking look-up (API and page), whatever the number of opinions already stored; and the
+rate limits' Redis path (production) counts in one round trip with the windows' expiry."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from renda.deputies import ratelimits
+from renda.opinions.actions.receiving import submit_opinion
+from renda.opinions.tests.receiving_builders import answer, category, station
+
+# Queries an anonymous submission makes beside the transaction's own statements: the station,
+# the category, the opinion, its first event, the station's day figures (one upsert), the audit
+# chain head (locked), the audit event, the head's update, and the home page versions moved
+# after the commit. Counted without SAVEPOINT/RELEASE (the test's transaction adds them).
+SUBMIT_QUERIES = 9
+# A tracking look-up: the opinion with its category, station and congress (one query), its
+# history; once answered, the referral's answer and the legal calendar (the rating window).
+TRACK_QUERIES = 2
+TRACK_ANSWERED_QUERIES = 4
+
+
+def _sql(ctx: CaptureQueriesContext) -> list[str]:
+    """The queries, without the transaction's own statements and without the rate limits'
+    counters (the database cache table here; Redis in production)."""
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT"))
+        and "renda_rate_limits" not in q["sql"]
+    ]
+
+
+MANY = [(10**6, 600)]
+pytestmark = pytest.mark.usefixtures("raised_limits")
+
+
+@pytest.fixture
+def raised_limits() -> Any:
+    with override_settings(RENDA_OPINION_SUBMIT_LIMITS=MANY, RENDA_OPINION_TRACK_LIMITS=MANY):
+        yield
+
+
+def _submit(api: Any, st: Any, i: int) -> str:
+    body = {
+        "category": category().pk,
+        "text": f"路灯坏了一个多月（{i}）",
+        "anonymous": True,
+        "publish_consent": True,
+        "station": st.pk,
+    }
+    response = api().post("/opinions", body)
+    assert response.status_code == 201, response.content
+    return response.json()["tracking_code"]
+
+
+def _many(api: Any, st: Any, n: int) -> list[str]:
+    """n opinions stored the quick way (the action itself, no HTTP)."""
+    return [
+        submit_opinion(
+            category=category().pk, text=f"第{i}条", station=st, anonymous=True
+        ).tracking_code
+        for i in range(n)
+    ]
+
+
+def test_submit_makes_a_fixed_number_of_queries_whatever_is_stored(world: Any, api: Any) -> None:
+    """OP-RECEIVE: durable, audited, counted — in SUBMIT_QUERIES queries, with 1 or 30 stored."""
+    st = station(world)
+    _submit(api, st, 0)  # warm (content types, profiles)
+    with CaptureQueriesContext(connection) as first:
+        _submit(api, st, 1)
+    _many(api, st, 30)
+    with CaptureQueriesContext(connection) as later:
+        _submit(api, st, 99)
+    assert len(_sql(first)) == SUBMIT_QUERIES, _sql(first)
+    assert len(_sql(later)) == SUBMIT_QUERIES, _sql(later)
+
+
+@pytest.mark.parametrize("page", [False, True], ids=["api", "page"])
+def test_tracking_makes_a_fixed_number_of_queries(world: Any, api: Any, page: bool) -> None:
+    """OP-TRACK: the tracking API and page read the opinion once (no personal data), its
+    history, and the answer only when there is one; as many events as it may have."""
+    st = station(world)
+    codes = _many(api, st, 3)
+    client = Client()
+
+    def look(code: str) -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            if page:
+                response = client.get(f"/track/{code}/")
+            else:
+                response = api().get(f"/opinions/track/{code}")
+        assert response.status_code == 200
+        return _sql(ctx)
+
+    look(codes[0])  # warm
+    assert len(look(codes[1])) == TRACK_QUERIES, look(codes[1])
+    from renda.opinions.models import Opinion
+
+    answered = answer(Opinion.objects.get(tracking_code=codes[2]), world)
+    sql = look(answered.tracking_code)
+    # The page may also read the rule profile for the rating window (cached per process).
+    assert len(sql) == TRACK_ANSWERED_QUERIES, [q[:150] for q in sql]
+
+
+def test_tracking_shows_a_units_answer_only_with_answered_at(world: Any, api: Any) -> None:
+    """The referral query is skipped before any answer: an answered opinion still shows it."""
+    st = station(world)
+    code = _submit(api, st, 0)
+    from renda.opinions.models import Opinion
+
+    assert api().get(f"/opinions/track/{code}").json()["answer"] is None
+    answer(Opinion.objects.get(tracking_code=code), world, text="已修好。")
+    data = api().get(f"/opinions/track/{code}").json()
+    assert data["answer"]["text"] == "已修好。" and data["answer"]["by"] == world.transport.name
+
+
+REDIS_URL = os.environ.get("RENDA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_up() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.3).ping())
+    except Exception:  # noqa: BLE001 - any failure: no Redis here
+        return False
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis at RENDA_TEST_REDIS_URL")
+def test_redis_limits_count_in_one_round_trip_with_expiry() -> None:
+    """OP-ABUSE: the production path (Redis) refuses past the limit, keeps each window's
+    expiry, and stays readable through the cache API."""
+    prefix = f"renda-rl-test-{uuid.uuid4().hex[:8]}"
+    caches = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    with override_settings(CACHES=caches):
+        from django.core.cache import caches as handler
+
+        cache = handler["ratelimit"]
+        limits = [(3, 600), (100, 86400)]
+        client = ratelimits._redis(cache)
+        assert client is not None and ratelimits._redis(cache) is client  # reused
+        try:
+            for _ in range(3):
+                assert ratelimits.check("t", "10.0.0.9", limits).allowed
+                ratelimits.count("t", "10.0.0.9", limits)
+            verdict = ratelimits.check("t", "10.0.0.9", limits)
+            assert not verdict.allowed and 0 < verdict.retry_after_seconds <= 601
+            assert ratelimits.check("t", "10.0.0.10", limits).allowed  # another address
+            keys = ratelimits._keys("t", "10.0.0.9", __import__("time").time(), limits)
+            assert cache.get_many([k for k, *_r in keys]) == {keys[0][0]: 3, keys[1][0]: 3}
+            ttl = client.ttl(cache.make_and_validate_key(keys[0][0]))
+            assert 0 < ttl <= 601
+        finally:
+            for key in client.scan_iter(f"{prefix}:*"):
+                client.delete(key)
