@@ -6,42 +6,18 @@ where the API gives null, "—")."""
 from __future__ import annotations
 
 import tempfile
-from typing import IO, Any
+from typing import IO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+
+from renda.suggestions.stats_export import figure_cells, header_cells
 
 from .choices import StationKind
 from .queries_stats import DEFINITIONS, FIGURES, RATES, StationPerformance
 
-PERCENT = "0.0%"
 SPOOL_BYTES = 2 * 1024 * 1024
-
-
-def _header(ws: Any, values: list[Any]) -> list[Any]:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(ws, value=str(value))
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cells.append(cell)
-    return cells
-
-
-def _cells(ws: Any, row: dict[str, Any]) -> list[Any]:
-    cells: list[Any] = []
-    for key in FIGURES:
-        value = row[key]
-        if key in RATES:
-            cell = WriteOnlyCell(ws, value=None if value is None else value / 100)
-            cell.number_format = PERCENT
-            cells.append(cell)
-        else:
-            cells.append(value)
-    return cells
 
 
 def write_workbook(perf: StationPerformance, out: IO[bytes]) -> None:
@@ -56,17 +32,22 @@ def write_workbook(perf: StationPerformance, out: IO[bytes]) -> None:
             + _("as of %(day)s") % {"day": p.today.isoformat()}
         ]
     )
-    ws.append(_header(ws, [_("ID"), _("Station"), _("Kind"), *FIGURES.values()]))
+    ws.append(header_cells(ws, [_("ID"), _("Station"), _("Kind"), *FIGURES.values()]))
     kinds = dict(StationKind.choices)
     for row in perf.stations:
         ws.append(
-            [row["id"], row["name"], str(kinds.get(row["kind"], row["kind"])), *_cells(ws, row)]
+            [
+                row["id"],
+                row["name"],
+                str(kinds.get(row["kind"], row["kind"])),
+                *figure_cells(ws, row, FIGURES, RATES),
+            ]
         )
-    ws.append(["", pgettext("stats", "Total"), "", *_cells(ws, perf.totals)])
+    ws.append(["", pgettext("stats", "Total"), "", *figure_cells(ws, perf.totals, FIGURES, RATES)])
     ws = wb.create_sheet(_("Definitions"))
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 90
-    ws.append(_header(ws, [_("Figure"), _("Definition")]))
+    ws.append(header_cells(ws, [_("Figure"), _("Definition")]))
     for key, label in FIGURES.items():
         ws.append([str(label), str(DEFINITIONS[key])])
     wb.save(out)

@@ -33,7 +33,8 @@ def sheet_titles() -> dict[str, str]:
     }
 
 
-def _header(ws: Any, values: list[Any]) -> list[Any]:
+def header_cells(ws: Any, values: list[Any]) -> list[Any]:
+    """A bold, wrapped header row (shared with the stations' export)."""
     cells = []
     for value in values:
         cell = WriteOnlyCell(ws, value=str(value))
@@ -43,11 +44,14 @@ def _header(ws: Any, values: list[Any]) -> list[Any]:
     return cells
 
 
-def _figure_cells(ws: Any, row: dict[str, Any]) -> list[Any]:
+def figure_cells(
+    ws: Any, row: dict[str, Any], figures: Any = FIGURES, rates: Any = RATES
+) -> list[Any]:
+    """A row's figures in `figures`' order, the rates (percent values) as Excel percentages."""
     cells: list[Any] = []
-    for key in FIGURES:
+    for key in figures:
         value = row[key]
-        if key in RATES:
+        if key in rates:
             cell = WriteOnlyCell(ws, value=None if value is None else value / 100)
             cell.number_format = PERCENT
             cells.append(cell)
@@ -78,7 +82,7 @@ def write_workbook(stats: SuggestionStats, out: IO[bytes]) -> None:
     for line in _filter_lines(stats):
         ws.append(line)
     ws.append([])
-    ws.append(_header(ws, [_("Figure"), _("Value")]))
+    ws.append(header_cells(ws, [_("Figure"), _("Value")]))
     totals = stats.totals
     for key in FIGURES:
         if key in RATES:
@@ -92,15 +96,15 @@ def write_workbook(stats: SuggestionStats, out: IO[bytes]) -> None:
         ws = wb.create_sheet(titles[name])
         ws.column_dimensions["B"].width = 24
         ws.freeze_panes = "C2"
-        ws.append(_header(ws, [_("ID"), _("Name"), *labels]))
+        ws.append(header_cells(ws, [_("ID"), _("Name"), *labels]))
         for row in getattr(stats, name):
-            ws.append([row["id"], str(row["name"]), *_figure_cells(ws, row)])
+            ws.append([row["id"], str(row["name"]), *figure_cells(ws, row)])
 
     ws = wb.create_sheet(titles["definitions"])
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 30
     ws.column_dimensions["C"].width = 90
-    ws.append(_header(ws, [_("Figure"), _("Key"), _("Definition")]))
+    ws.append(header_cells(ws, [_("Figure"), _("Key"), _("Definition")]))
     for key in FIGURES:
         kind = _("count") if key in COUNTS else _("per cent")
         ws.append([str(figure_label(key)), f"{key} ({kind})", str(DEFINITIONS[key])])
