@@ -24,6 +24,7 @@ from renda.deputies.api_public import router as deputies_public_router
 from renda.deputies.api_registry import router as deputies_registry_router
 from renda.deputies.api_scoring import router as deputies_scoring_router
 from renda.errors import DomainError
+from renda.livelihood.api import router as livelihood_router
 from renda.notifications.api import router as notifications_router
 from renda.opinions.api_handling import router as opinions_handling_router
 from renda.opinions.api_receiving import router as opinions_receiving_router
@@ -176,3 +177,4 @@ api.add_router("/opinions", opinions_handling_router, tags=["opinions"])
 api.add_router("/stations", stations_router, tags=["opinions"])
 api.add_router("/stats", station_stats_router, tags=["statistics"])
 api.add_router("/duty-records", duty_records_router, tags=["deputies"])
+api.add_router("/livelihood", livelihood_router, tags=["livelihood"])

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "renda.suggestions",
     "renda.deputies",
     "renda.opinions",
+    "renda.livelihood",
     "renda.search",
     "renda.home",
     "renda.demo",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("suggestions/", include("renda.suggestions.urls")),
     path("deputies/", include("renda.deputies.urls")),
     path("opinions/", include("renda.opinions.urls")),
+    path("livelihood/", include("renda.livelihood.urls")),
+    path("minsheng/", include("renda.livelihood.urls_public")),
     path("d/", include("renda.deputies.urls_profile")),
     path("", include("renda.opinions.urls_public")),
     path("django-admin/", admin.site.urls),

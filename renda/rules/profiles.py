@@ -45,6 +45,7 @@ ASSUMED_EVERYWHERE = (
     "opinion_referral_period",
     "opinion_rating_window",
     "opinion_warning_days",
+    "livelihood_max_choices",
 )
 
 
@@ -88,6 +89,10 @@ class RuleProfile:
     opinion_referral_period: Period = Period(WORKING_DAYS, 15)
     opinion_rating_window: Period = Period(DAYS, 30)
     opinion_warning_days: tuple[int, ...] = (5, 1)
+    # LP-VOTE (issue 6): each deputy may choose at most M of the N candidate livelihood
+    # projects. No statute fixes M (practice, e.g. 10 of 15): assumed everywhere; each plan may
+    # set its own, this is its default.
+    livelihood_max_choices: int = 10
     # Values this profile's own regulation does not give (taken from the default or the most
     # common local rule): listed so offices can check them.
     assumed: tuple[str, ...] = ()
@@ -117,6 +122,7 @@ class RuleProfile:
             "opinion_referral_period": str(self.opinion_referral_period),
             "opinion_rating_window": str(self.opinion_rating_window),
             "opinion_warning_days": list(self.opinion_warning_days),
+            "livelihood_max_choices": self.livelihood_max_choices,
             "assumed": list(self.assumed),
         }
 
