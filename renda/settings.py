@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "renda.suggestions",
     "renda.deputies",
     "renda.opinions",
+    "renda.votes",
     "renda.home",
     "renda.demo",
 ]
