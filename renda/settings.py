@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "renda.opinions",
     "renda.livelihood",
     "renda.search",
+    "renda.votes",
     "renda.home",
     "renda.demo",
 ]

@@ -110,7 +110,7 @@ def create_plan(
     by: Any,
 ) -> Plan:
     """A congress's plan for one year, with its collection window; M defaults to the rule
-    profile's `livelihood_max_choices` (LP-VOTE: a setting per congress, not a constant)."""
+    profile's `lp_max_choices` (LP-VOTE: a setting per congress, not a constant)."""
     require(is_office(by, congress.pk), _("Only the congress office creates a plan."))
     if not 2000 <= int(year) <= 2100:
         raise _invalid("year", _("between 2000 and 2100."))
@@ -118,7 +118,7 @@ def create_plan(
     collect_until = _clean_date("collect_until", collect_until)
     if collect_until < collect_from:
         raise _invalid("collect_until", _("the window closes before it opens."))
-    m = profile_for(congress).livelihood_max_choices if max_choices is None else int(max_choices)
+    m = profile_for(congress).lp_max_choices if max_choices is None else int(max_choices)
     if m < 1:
         raise _invalid("max_choices", _("at least 1."))
     if Plan.objects.filter(congress=congress, year=year).exists():

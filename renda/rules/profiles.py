@@ -28,6 +28,40 @@ class Period:
         return f"{self.amount} {self.kind}"
 
 
+@dataclass(frozen=True)
+class Threshold:
+    """A share of a whole: met when count/total > num/den (strict) or >= num/den (not strict).
+
+    Counted in integers (count * den against num * total), so the boundary is exact: more than
+    half of 35 is 18, not 17.5 rounded."""
+
+    num: int
+    den: int
+    strict: bool = True
+
+    def met(self, count: int, total: int) -> bool:
+        if total <= 0:
+            return False
+        if self.strict:
+            return count * self.den > self.num * total
+        return count * self.den >= self.num * total
+
+    def needed(self, total: int) -> int:
+        """The smallest count that meets the threshold out of `total`."""
+        if total <= 0:
+            return 1
+        base = self.num * total // self.den
+        if self.strict:
+            return base + 1
+        return base if base * self.den >= self.num * total else base + 1
+
+    def __str__(self) -> str:
+        return f"{'>' if self.strict else '>='} {self.num}/{self.den}"
+
+
+MORE_THAN_HALF = Threshold(1, 2, strict=True)
+AT_LEAST_TWO_THIRDS = Threshold(2, 3, strict=False)
+
 # SUG-EXCLUDED: grounds for not taking a submission as a suggestion (浙江 第6条; 北京 第12条;
 # 重庆 第9条). Codes are the API's contract; labels are in renda.suggestions.choices.
 EXCLUDED_COMMON = (
@@ -45,7 +79,9 @@ ASSUMED_EVERYWHERE = (
     "opinion_referral_period",
     "opinion_rating_window",
     "opinion_warning_days",
-    "livelihood_max_choices",
+    "lp_max_choices",
+    "lp_majority",
+    "lp_candidate_ratio",
 )
 
 
@@ -92,7 +128,20 @@ class RuleProfile:
     # LP-VOTE (issue 6): each deputy may choose at most M of the N candidate livelihood
     # projects. No statute fixes M (practice, e.g. 10 of 15): assumed everywhere; each plan may
     # set its own, this is its default.
-    livelihood_max_choices: int = 10
+    lp_max_choices: int = 10
+    # Meetings and votes (issue 6). SC-QUORUM: more than half of all members present;
+    # CONGRESS-QUORUM: at least two thirds of the deputies; SC-MAJORITY, CONGRESS-MAJORITY,
+    # APPT-VOTE: more than half of all members (地方组织法 第14、25、51条; 浙江任免条例).
+    sc_quorum: Threshold = MORE_THAN_HALF
+    congress_quorum: Threshold = AT_LEAST_TWO_THIRDS
+    sc_majority: Threshold = MORE_THAN_HALF
+    congress_majority: Threshold = MORE_THAN_HALF
+    appointment_majority: Threshold = MORE_THAN_HALF
+    # LP-VOTE: no statute; a project is chosen within the top M and with votes from more than
+    # half of all deputies (as CONGRESS-MAJORITY), and a livelihood ballot offers at least
+    # this many candidates per place (差额: N >= ratio x M, and always N > M). Practice values.
+    lp_majority: Threshold = MORE_THAN_HALF
+    lp_candidate_ratio: Threshold = Threshold(6, 5, strict=False)
     # Values this profile's own regulation does not give (taken from the default or the most
     # common local rule): listed so offices can check them.
     assumed: tuple[str, ...] = ()
@@ -122,7 +171,14 @@ class RuleProfile:
             "opinion_referral_period": str(self.opinion_referral_period),
             "opinion_rating_window": str(self.opinion_rating_window),
             "opinion_warning_days": list(self.opinion_warning_days),
-            "livelihood_max_choices": self.livelihood_max_choices,
+            "lp_max_choices": self.lp_max_choices,
+            "sc_quorum": str(self.sc_quorum),
+            "congress_quorum": str(self.congress_quorum),
+            "sc_majority": str(self.sc_majority),
+            "congress_majority": str(self.congress_majority),
+            "appointment_majority": str(self.appointment_majority),
+            "lp_majority": str(self.lp_majority),
+            "lp_candidate_ratio": str(self.lp_candidate_ratio),
             "assumed": list(self.assumed),
         }
 
