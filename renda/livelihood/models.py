@@ -45,6 +45,14 @@ class Plan(models.Model):
         _("state"), max_length=20, choices=PlanState.choices, default=PlanState.COLLECTING
     )
     list_fixed_at = models.DateTimeField(null=True, blank=True)
+    # The livelihood ballot now in force (the first one, then each run-off) and the year-end
+    # evaluation ballot: renda.votes keeps the papers; this app reads only their results.
+    ballot = models.ForeignKey(
+        "votes.Ballot", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    evaluation_ballot = models.ForeignKey(
+        "votes.Ballot", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('deputies', '0005_deputyscale_duty_tally'),
         ('orgs', '0003_congress_home_version'),
+        ('votes', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -31,7 +32,9 @@ class Migration(migrations.Migration):
                 ('state', models.CharField(choices=[('collecting', 'Collecting proposals'), ('screening', 'Screening candidates'), ('list_fixed', 'Candidate list fixed'), ('voting', 'Voting'), ('chosen', 'Projects chosen'), ('evaluating', 'Year-end evaluation'), ('evaluated', 'Evaluated')], default='collecting', max_length=20, verbose_name='state')),
                 ('list_fixed_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('ballot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='votes.ballot')),
                 ('congress', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='livelihood_plans', to='orgs.congress')),
+                ('evaluation_ballot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='votes.ballot')),
             ],
             options={
                 'verbose_name': 'livelihood plan',
