@@ -39,6 +39,7 @@ from renda.suggestions.api_attachments import attachments_router
 from renda.suggestions.api_attachments import router as suggestions_attachments_router
 from renda.suggestions.api_stats import router as stats_router
 from renda.suggestions.api_submission import router as suggestions_submission_router
+from renda.votes.api import router as votes_router
 
 
 class ObjectBodyParser(Parser):
@@ -178,3 +179,4 @@ api.add_router("/stations", stations_router, tags=["opinions"])
 api.add_router("/stats", station_stats_router, tags=["statistics"])
 api.add_router("/duty-records", duty_records_router, tags=["deputies"])
 api.add_router("/livelihood", livelihood_router, tags=["livelihood"])
+api.add_router("", votes_router, tags=["votes"])

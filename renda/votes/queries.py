@@ -187,3 +187,58 @@ def roll_entry(ballot: Ballot, user: Any) -> MeetingMember | None:
 
 def has_voted(ballot: Ballot, user: Any) -> bool:
     return Voter.objects.filter(ballot=ballot, user=user).exists()
+
+
+def default_roll(congress: Any, kind: str, on: Any) -> list[int]:
+    """Who is on a new meeting's roll: the standing committee's members serving on that day
+    (SC meeting), or the congress's active deputies (congress session) — user ids."""
+    from renda.deputies.choices import DeputyshipStatus
+    from renda.deputies.models import Deputyship
+    from renda.orgs.models import StandingCommitteeMembership
+
+    if kind == MeetingKind.SC_MEETING:
+        qs = StandingCommitteeMembership.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on),
+            congress=congress,
+            start_date__lte=on,
+        ).values_list("user_id", flat=True)
+    else:
+        qs = Deputyship.objects.filter(
+            congress=congress, status=DeputyshipStatus.ACTIVE
+        ).values_list("person__user_id", flat=True)
+    return sorted(set(qs))
+
+
+def meetings_with_counts(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return qs.annotate(
+        member_count=Count("members", distinct=True),
+        present_count=Count("members", filter=Q(members__present=True), distinct=True),
+    ).order_by("-date", "-pk")
+
+
+def find_paper(code: str) -> Any:
+    """The one paper a receipt code belongs to (by the code's hash), or None."""
+    from .models import Paper
+    from .sealing import normalise_receipt, receipt_hash
+
+    canonical = normalise_receipt(code)
+    if not canonical:
+        return None
+    return (
+        Paper.objects.filter(receipt_hash=receipt_hash(canonical))
+        .select_related("ballot__meeting")
+        .first()
+    )
+
+
+def paper_lines(paper: Any) -> list[tuple[str, str]]:
+    """A paper's content as (choice label, answer) lines for the receipt check."""
+    from .choices import ANSWER_LABELS, AnswerMode
+
+    labels = dict(paper.ballot.choices.values_list("pk", "label"))
+    if paper.ballot.answers == AnswerMode.SELECT:
+        return [(labels.get(int(c), "?"), "✓") for c in paper.content.get("choices", [])]
+    return [
+        (labels.get(int(c), "?"), str(ANSWER_LABELS.get(a, a)))
+        for c, a in paper.content.get("answers", {}).items()
+    ]
