@@ -25,8 +25,12 @@ from renda.deputies.permissions import valid_pk
 from renda.errors import DomainError
 from renda.opinions.images import clean_image
 from renda.orgs.models import Congress, HandlingUnit
+from renda.votes import actions as votes_engine
+from renda.votes.choices import MeetingKind
+from renda.votes.models import Meeting
+from renda.votes.queries import ballot_result
 
-from . import actions
+from . import actions, actions_vote
 from .choices import CandidateState, PlanState
 from .export import candidates_workbook, filename
 from .forms import (
@@ -120,6 +124,15 @@ def plan_context(request: HttpRequest, plan: Plan, **extra: Any) -> dict[str, An
         "fix_form": FixListForm(initial={"max_choices": plan.max_choices}),
         "page_errors": [],
         "states": PlanState,
+        "sessions": list(
+            Meeting.objects.filter(
+                congress_id=plan.congress_id, kind=MeetingKind.CONGRESS_SESSION
+            ).order_by("-date", "-pk")[:20]
+        )
+        if office
+        else [],
+        "result": ballot_result(plan.ballot) if plan.ballot_id else None,
+        "evaluation": ballot_result(plan.evaluation_ballot) if plan.evaluation_ballot_id else None,
         "board": board(plan)
         if plan.state in (PlanState.CHOSEN, PlanState.EVALUATING, PlanState.EVALUATED)
         else None,
@@ -524,4 +537,82 @@ def project_inspection(request: HttpRequest, pk: int) -> HttpResponse:
         InspectionForm(request.POST),
         lambda p, d: actions.record_inspection(p, by=request.user, **d),
         _("Inspection recorded."),
+    )
+
+
+# --- the vote (the engine's actions; the deputies vote on the engine's screens)
+
+
+def _meeting_id(request: HttpRequest) -> int:
+    try:
+        return valid_pk(request.POST.get("meeting"))
+    except Http404:
+        raise DomainError(_("Choose a congress session."), code="invalid") from None
+
+
+@login_required
+@require_POST
+def plan_put_to_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        pk,
+        None,
+        lambda plan, d: actions_vote.put_to_vote(plan, _meeting_id(request), by=request.user),
+        _("The candidate list is on a ballot: open it when the session is ready."),
+    )
+
+
+@login_required
+@require_POST
+def plan_ballot(request: HttpRequest, pk: int, which: str, op: str) -> HttpResponse:
+    """Open or close the plan's ballot (`which`: vote | evaluation) with the engine's actions."""
+    if which not in ("vote", "evaluation") or op not in ("open", "close"):
+        raise Http404
+
+    def call(plan: Plan, d: dict[str, Any]) -> Any:
+        if not can_manage_plan(request.user, plan):
+            raise Http404
+        ballot = plan.ballot if which == "vote" else plan.evaluation_ballot
+        if ballot is None:
+            raise DomainError(_("There is no ballot yet."), code="no_ballot")
+        step = votes_engine.open_ballot if op == "open" else votes_engine.close_ballot
+        return step(ballot, by=request.user)
+
+    done = _("Ballot opened.") if op == "open" else _("Ballot closed.")
+    return _plan_post(request, pk, None, call, done)
+
+
+@login_required
+@require_POST
+def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        pk,
+        None,
+        lambda plan, d: actions_vote.adopt_result(plan, by=request.user),
+        _("Result adopted."),
+    )
+
+
+@login_required
+@require_POST
+def plan_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        pk,
+        None,
+        lambda plan, d: actions_vote.open_evaluation(plan, _meeting_id(request), by=request.user),
+        _("The year-end evaluation is on a ballot: open it when the session is ready."),
+    )
+
+
+@login_required
+@require_POST
+def plan_evaluation_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        pk,
+        None,
+        lambda plan, d: actions_vote.adopt_evaluation(plan, by=request.user),
+        _("Evaluation published on the progress board."),
     )
