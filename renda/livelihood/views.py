@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from renda.deputies.choices import DeputyshipStatus
 from renda.deputies.models import Deputyship
 from renda.deputies.permissions import valid_pk
-from renda.errors import DomainError
+from renda.errors import DomainError, InvalidInput
 from renda.opinions.images import clean_image
 from renda.orgs.models import Congress, HandlingUnit
 from renda.votes import actions as votes_engine
@@ -547,7 +547,7 @@ def _meeting_id(request: HttpRequest) -> int:
     try:
         return valid_pk(request.POST.get("meeting"))
     except Http404:
-        raise DomainError(_("Choose a congress session."), code="invalid") from None
+        raise InvalidInput(_("Choose a congress session."), code="invalid") from None
 
 
 @login_required
