@@ -120,6 +120,12 @@ def _may_open_opinion_queue(request: HttpRequest) -> bool:
     return may_open_queue(request.user)
 
 
+def _can_open_livelihood(request: HttpRequest) -> bool:
+    from renda.livelihood.permissions import can_open_staff_pages
+
+    return can_open_staff_pages(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -243,6 +249,7 @@ NAV: list[NavItem] = [
         _can_view_station_stats,
         "stations",
     ),
+    NavItem("livelihood", _("Livelihood projects"), "livelihood:plans", _can_open_livelihood),
     NavItem("admin", _("Administration"), "admin:index", _can_use_admin_site),
 ]
 

@@ -39,8 +39,17 @@ class Expect:
 ALL = ("home", "notifications")
 ORGS = ("home", "orgs", "notifications", "stats", "station_stats")
 CAL = ("home", "calendar", "notifications")
-DEPUTY = ("home", "mine", "my_duties", "my_score", "citizen_messages", "notifications", "opinions")
-UNIT = ("home", "calendar", "notifications", "stats", "unit_queue", "opinions")
+DEPUTY = (
+    "home",
+    "mine",
+    "my_duties",
+    "my_score",
+    "citizen_messages",
+    "notifications",
+    "opinions",
+    "livelihood",
+)
+UNIT = ("home", "calendar", "notifications", "stats", "unit_queue", "opinions", "livelihood")
 
 # What each person of the world fixture must see: panels in page order, header entries.
 EXPECT: dict[str, Expect] = {
@@ -61,6 +70,7 @@ EXPECT: dict[str, Expect] = {
             "opinions",
             "stations",
             "station_stats",
+            "livelihood",
         ),
         unread=2,
     ),
@@ -80,6 +90,7 @@ EXPECT: dict[str, Expect] = {
             "opinions",
             "stations",
             "station_stats",
+            "livelihood",
         ),
     ),
     "deputy": Expect(("deputy", "deputy-activities", "deputy-public", "inbox"), DEPUTY, unread=3),
@@ -95,7 +106,7 @@ EXPECT: dict[str, Expect] = {
         ("deputy", "sc", "deputy-activities", "deputy-public", "inbox"), DEPUTY, unread=12
     ),
     "committee": Expect(("supervision", "inbox"), ORGS),
-    "supervisor": Expect(("overdue", "supervision", "inbox"), ORGS),
+    "supervisor": Expect(("overdue", "supervision", "inbox"), (*ORGS, "livelihood")),
     "leader": Expect(("supervision", "inbox"), ORGS),
 }
 

@@ -11,21 +11,21 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 OFFICE = {"orgs", "calendar", "office_inbox", "stats", "deputies", "activities", "deputy_scores"}
-OFFICE |= {"coverage", "stations", "station_stats", "opinions"}
-DEPUTY = {"mine", "my_score", "my_duties", "citizen_messages", "opinions"}
+OFFICE |= {"coverage", "stations", "station_stats", "opinions", "livelihood"}
+DEPUTY = {"mine", "my_score", "my_duties", "citizen_messages", "opinions", "livelihood"}
 EXPECTED = {
     "admin": ALL | {"accounts"} | OFFICE,
     "affairs": ALL | OFFICE,
     "county_affairs": ALL | OFFICE,
     "deputy": ALL | DEPUTY,
     "deputy2": ALL | DEPUTY,
-    "edu_clerk": ALL | {"calendar", "unit_queue", "stats", "opinions"},
-    "edu_head": ALL | {"calendar", "unit_queue", "stats", "opinions"},
-    "transport_clerk": ALL | {"calendar", "unit_queue", "stats", "opinions"},
+    "edu_clerk": ALL | {"calendar", "unit_queue", "stats", "opinions", "livelihood"},
+    "edu_head": ALL | {"calendar", "unit_queue", "stats", "opinions", "livelihood"},
+    "transport_clerk": ALL | {"calendar", "unit_queue", "stats", "opinions", "livelihood"},
     "station": ALL | {"activities", "stations", "opinions"},
     "sc_member": ALL | DEPUTY,
     "committee": ALL | {"orgs", "stats", "station_stats"},
-    "supervisor": ALL | {"orgs", "stats", "station_stats"},
+    "supervisor": ALL | {"orgs", "stats", "station_stats", "livelihood"},
     "leader": ALL | {"orgs", "stats", "station_stats"},
     "nobody": ALL,
 }
@@ -80,6 +80,7 @@ def test_staff_see_the_administration_entry(world):
         "opinions",
         "stations",
         "station_stats",
+        "livelihood",
         "admin",
     ]
 
@@ -129,6 +130,7 @@ def test_shell_context_costs_no_query_until_a_template_uses_it(world, django_ass
             "citizen_messages",
             "notifications",
             "opinions",
+            "livelihood",
         ]
         assert int(context["unread_count"]) == 0
 
