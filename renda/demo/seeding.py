@@ -42,6 +42,7 @@ from .deputies_activities import seed_activities
 from .deputies_public import seed_deputies_public
 from .deputies_registry import seed_deputies_registry
 from .deputies_scoring import seed_deputies_scoring
+from .livelihood import seed_livelihood
 from .opinions import seed_opinions
 from .suggestion_seeding import seed_suggestions
 
@@ -309,6 +310,7 @@ def _seed_demo(password: str) -> Counter[str]:
 
     seeder.created.update(seed_deputies_public(everyone, congresses))
     seeder.created.update(seed_opinions(everyone, congresses))
+    seeder.created.update(seed_livelihood(everyone, congresses))
     if seeder.created:
         record_event(city, "demo.seeded", by=None, data=dict(sorted(seeder.created.items())))
     return seeder.created
