@@ -39,7 +39,16 @@ class Expect:
 ALL = ("home", "notifications")
 ORGS = ("home", "orgs", "notifications", "stats", "station_stats")
 CAL = ("home", "calendar", "notifications")
-DEPUTY = ("home", "mine", "my_duties", "my_score", "citizen_messages", "notifications", "opinions")
+DEPUTY = (
+    "home",
+    "mine",
+    "my_duties",
+    "my_score",
+    "my_votes",
+    "citizen_messages",
+    "notifications",
+    "opinions",
+)
 UNIT = ("home", "calendar", "notifications", "stats", "unit_queue", "opinions")
 
 # What each person of the world fixture must see: panels in page order, header entries.
@@ -58,6 +67,7 @@ EXPECT: dict[str, Expect] = {
             "activities",
             "deputy_scores",
             "coverage",
+            "meetings",
             "opinions",
             "stations",
             "station_stats",
@@ -77,6 +87,7 @@ EXPECT: dict[str, Expect] = {
             "activities",
             "deputy_scores",
             "coverage",
+            "meetings",
             "opinions",
             "stations",
             "station_stats",
