@@ -45,6 +45,7 @@ from .deputies_scoring import seed_deputies_scoring
 from .livelihood import seed_livelihood
 from .opinions import seed_opinions
 from .suggestion_seeding import seed_suggestions
+from .votes import seed_votes
 
 
 class _Seeder:
@@ -251,6 +252,10 @@ def _seed_demo(password: str) -> Counter[str]:
     for spec in specs:
         for i in range(1, spec.deputies - login_deputies[spec.division_code] + 1):
             username = f"{spec.key}_dep_{i:03d}"
+            if spec is CITY and i < SC_SIZE:
+                # The city's standing committee (below): logins sc01 … sc34, the sc_member
+                # login is the 35th seat (issue 6: meetings and votes need named logins).
+                username = f"sc{i:02d}"
             phone += 1
             rows.append(
                 {
@@ -310,6 +315,7 @@ def _seed_demo(password: str) -> Counter[str]:
 
     seeder.created.update(seed_deputies_public(everyone, congresses))
     seeder.created.update(seed_opinions(everyone, congresses))
+    seeder.created.update(seed_votes(today=timezone.localdate(), users=everyone, city=city))
     seeder.created.update(seed_livelihood(everyone, congresses))
     if seeder.created:
         record_event(city, "demo.seeded", by=None, data=dict(sorted(seeder.created.items())))

@@ -126,6 +126,18 @@ def _can_open_livelihood(request: HttpRequest) -> bool:
     return can_open_staff_pages(request.user)
 
 
+def _may_run_meetings(request: HttpRequest) -> bool:
+    from renda.votes.permissions import may_run_meetings
+
+    return may_run_meetings(request.user)
+
+
+def _may_vote(request: HttpRequest) -> bool:
+    from renda.votes.permissions import may_vote_somewhere
+
+    return may_vote_somewhere(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -181,6 +193,7 @@ NAV: list[NavItem] = [
     NavItem("mine", _("My suggestions"), "suggestions:mine", _can_write_suggestions),
     NavItem("my_duties", _("My duty record"), "deputies:my_duties", _is_deputy, "my_duty"),
     NavItem("my_score", _("My performance points"), "deputies:my_score", _is_deputy, "my_duty"),
+    NavItem("my_votes", _("My votes"), "votes:mine", _may_vote, "my_duty"),
     NavItem("citizen_messages", _("Citizens' messages"), "deputies:messages", _is_deputy),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
     NavItem(
@@ -226,6 +239,13 @@ NAV: list[NavItem] = [
         _("Deputies' coverage"),
         "deputies:coverage",
         _can_use_deputies_office_pages,
+        "deputy_work",
+    ),
+    NavItem(
+        "meetings",
+        _("Meetings and votes"),
+        "votes:meetings",
+        _may_run_meetings,
         "deputy_work",
     ),
     NavItem(

@@ -115,6 +115,21 @@ def mark_attendance(
     return member
 
 
+@transaction.atomic
+def mark_present(meeting: Meeting, *, users: Iterable[Any], by: Any) -> int:
+    """Record many members present at once (a session's sign-in desk; "everyone present"):
+    one update, one audit event. Returns how many rows changed."""
+    require(is_office(by, meeting.congress_id), _("Only the office keeps the roll."))
+    ids = sorted({getattr(u, "pk", u) for u in users})
+    changed = (
+        MeetingMember.objects.filter(meeting=meeting, user_id__in=ids)
+        .exclude(present=True)
+        .update(present=True, leave=False)
+    )
+    record_event(meeting, "meeting.attendance", by=by, data={"present": changed, "bulk": True})
+    return changed
+
+
 # --- ballots --------------------------------------------------------------------------------
 def _check_choices(kind: str, mode: str, choices: Sequence[ChoiceSpec], max_choices: int) -> None:
     if not choices:

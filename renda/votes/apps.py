@@ -12,3 +12,5 @@ class VotesConfig(AppConfig):
         from .verbs import EVENT_LABELS
 
         register_verbs(EVENT_LABELS)
+
+        from . import home_panels  # noqa: F401  (registers the home panel)

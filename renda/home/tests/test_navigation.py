@@ -11,8 +11,8 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 OFFICE = {"orgs", "calendar", "office_inbox", "stats", "deputies", "activities", "deputy_scores"}
-OFFICE |= {"coverage", "stations", "station_stats", "opinions", "livelihood"}
-DEPUTY = {"mine", "my_score", "my_duties", "citizen_messages", "opinions", "livelihood"}
+OFFICE |= {"coverage", "stations", "station_stats", "opinions", "meetings", "livelihood"}
+DEPUTY = {"mine", "my_score", "my_duties", "my_votes", "citizen_messages", "opinions", "livelihood"}
 EXPECTED = {
     "admin": ALL | {"accounts"} | OFFICE,
     "affairs": ALL | OFFICE,
@@ -77,6 +77,7 @@ def test_staff_see_the_administration_entry(world):
         "activities",
         "deputy_scores",
         "coverage",
+        "meetings",
         "opinions",
         "stations",
         "station_stats",
@@ -89,7 +90,8 @@ def test_admins_see_every_entry_but_the_staff_only_admin_site(world):
     keys = [link.key for link in navigation_for(_request(world["admin"]))]
     # An administrator acts for no handling unit, so has no unit queue, and is no deputy, so
     # writes no suggestions, has no duty record, no performance points and no citizens' messages.
-    hidden = ("admin", "unit_queue", "mine", "my_duties", "my_score", "citizen_messages")
+    hidden = ("admin", "unit_queue", "mine", "my_duties", "my_score", "my_votes")
+    hidden += ("citizen_messages",)
     assert keys == [item.key for item in NAV if item.key not in hidden]
 
 
@@ -127,6 +129,7 @@ def test_shell_context_costs_no_query_until_a_template_uses_it(world, django_ass
             "mine",
             "my_duties",
             "my_score",
+            "my_votes",
             "citizen_messages",
             "notifications",
             "opinions",

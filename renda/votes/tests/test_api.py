@@ -287,4 +287,3 @@ def test_matrix_receipt_check(world, api, username):
             {"choice": "张三", "answer": "Yes"},
             {"choice": "李四", "answer": "No"},
         ]
-

@@ -38,3 +38,14 @@ class Command(BaseCommand):
             if login.superuser:
                 roles += " (superuser)"
             self.stdout.write(f"  {login.username:<{width}}{login.full_name}\t{roles}")
+        sc = list(
+            User.objects.filter(username__regex=r"^sc[0-9]{2}$", is_active=True)
+            .order_by("username")
+            .values_list("username", flat=True)
+        )
+        if sc:
+            # One line for the standing committee's numbered logins (issue 6).
+            self.stdout.write(
+                f"  {sc[0]} … {sc[-1]}  {len(sc)} standing-committee members "
+                "(with sc_member: the committee's 35 seats)\tsc_member, deputy"
+            )

@@ -1,0 +1,51 @@
+"""The demo's meetings and ballots (issue 6 "Demo data")."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from renda.accounts.models import User
+from renda.votes.actions import cast_vote, open_ballot
+from renda.votes.models import Meeting
+from renda.votes.queries import quorum_status
+
+
+def test_the_standing_committee_meets_this_month_with_all_35_on_the_roll(seeded):
+    today = timezone.localdate()
+    m = Meeting.objects.get(kind="sc_meeting")
+    assert (m.date.year, m.date.month) == (today.year, today.month)
+    q = quorum_status(m)
+    assert q.members == 35 and q.met and 0 < q.present < 35 and q.leave == 2
+    usernames = set(m.members.values_list("user__username", flat=True))
+    assert {f"sc{i:02d}" for i in range(1, 35)} | {"sc_member"} == usernames
+    kinds = sorted(m.ballots.values_list("kind", "state"))
+    assert kinds == [("appointment", "draft"), ("motion", "draft")]
+
+
+def test_the_demo_motion_can_be_opened_and_voted_on_by_sc01(seeded):
+    m = Meeting.objects.get(kind="sc_meeting")
+    motion = m.ballots.get(kind="motion")
+    open_ballot(motion, by=User.objects.get(username="affairs"))
+    receipt = cast_vote(
+        motion,
+        voter=User.objects.get(username="sc01"),
+        answers={motion.choices.get().pk: "yes"},
+    )
+    assert len(receipt) == 17
+
+
+def test_the_city_session_has_its_deputies_present(seeded):
+    m = Meeting.objects.get(kind="congress_session")
+    present = set(m.members.filter(present=True).values_list("user__username", flat=True))
+    assert {"deputy", "deputy2", "sc_member"} <= present
+    assert quorum_status(m).present == quorum_status(m).members >= 100
+
+
+def test_demo_logins_lists_the_committee_in_one_line(seeded):
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if "sc01" in line]
+    assert len(lines) == 1 and "sc34" in lines[0]
