@@ -28,7 +28,7 @@ class CandidateState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted for review")
     RETURNED = "returned", _("Sent back")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", _("Approved for the list")
     CHOSEN = "chosen", _("Chosen")
     NOT_CHOSEN = "not_chosen", _("Not chosen")
 

@@ -115,7 +115,7 @@ class Proposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return f"#{self.pk} {self.title}"
 
 
 class Project(models.Model):
