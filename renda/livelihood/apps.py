@@ -13,3 +13,5 @@ class LivelihoodConfig(AppConfig):
         from .verbs import EVENT_LABELS
 
         register_verbs(EVENT_LABELS)
+
+        from . import home_panels  # noqa: F401  (registers the home panel)

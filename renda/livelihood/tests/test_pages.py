@@ -250,3 +250,11 @@ def test_office_creates_a_plan_with_the_form(world, signed_in):
     assert c.post(reverse("livelihood:plans"), {**data, "year": "x"}).status_code == 422
     other = {**data, "congress": world.county.pk, "year": 2030}
     assert c.post(reverse("livelihood:plans"), other).status_code == 422  # not their congress
+
+
+def test_home_panel_lists_the_plans_of_the_persons_congress(world, signed_in):
+    p = b.plan(world)
+    for username in ("affairs", "supervisor", "edu_clerk", "deputy"):
+        assert p.title in signed_in(username).get("/").content.decode(), username
+    for username in ("county_affairs", "station", "nobody"):
+        assert p.title not in signed_in(username).get("/").content.decode(), username
