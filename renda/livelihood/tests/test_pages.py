@@ -213,6 +213,8 @@ def test_office_plays_the_vote_from_the_plan_page(world, signed_in):
     assert r.status_code == 302
     assert c.post(reverse("livelihood:plan_adopt", args=[p.pk])).status_code == 409
     assert c.post(reverse("livelihood:plan_ballot", args=[p.pk, "vote", "open"])).status_code == 302
+    assert 'data-testid="go-vote"' in signed_in("deputy").get(url).content.decode()
+    assert 'data-testid="go-vote"' not in c.get(url).content.decode()
     ballot = Plan.objects.get(pk=p.pk).ballot
     ids = b.choice_ids(ballot)
     for m in session.members.all():
