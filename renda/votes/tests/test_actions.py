@@ -355,3 +355,29 @@ def test_a_paper_has_no_voter_no_time_and_a_random_key(world):
     close_ballot(b, by=world["affairs"])
     after = list(Paper.objects.filter(ballot=b).values_list("key", flat=True))
     assert sorted(after) == sorted(keys)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_close_rewrites_the_papers_so_the_table_keeps_no_arrival_order(world):
+    """Secret: before close a paper shares its PostgreSQL transaction id (xmin) with the
+    register row written with it; after close every paper carries the close's transaction id
+    and the table's rows are in key order."""
+    from django.db import connection
+
+    people = members(6)
+    b = motion(world, meeting(world, people))
+    open_ballot(b, by=world["affairs"])
+    for p in people:
+        cast_vote(b, voter=p, answers={choice_ids(b)[0]: "yes"})
+    close_ballot(b, by=world["affairs"])
+    keys = list(Paper.objects.filter(ballot=b).values_list("key", flat=True))
+    assert len(keys) == 6
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT DISTINCT xmin::text FROM votes_paper WHERE ballot_id = %s", [b.pk])
+        paper_xids = {row[0] for row in cur.fetchall()}
+        cur.execute("SELECT key FROM votes_paper WHERE ballot_id = %s ORDER BY ctid", [b.pk])
+        physical = [row[0] for row in cur.fetchall()]
+    assert len(paper_xids) == 1
+    assert physical == sorted(physical)

@@ -204,3 +204,38 @@ def test_the_result_page_shows_no_tally_before_close_and_the_projector_after(wor
     page = c.get(r["Location"]).content.decode()
     assert 'data-testid="tally"' in page and "data-nav" not in page  # no navigation
     assert 'http-equiv="refresh"' not in page
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_matrix_page_posts_create_meeting_runoff_vote_and_receipt(world, username):
+    """The remaining POSTs: create a meeting (office), prepare a run-off (office; no tie →
+    back to the meeting with the reason), vote (members; the office, not on the roll, is told
+    so and nothing is cast), check a receipt (anyone signed in)."""
+    m = _session(world)
+    b = motion(world, m)
+    open_ballot(b, by=world["affairs"])
+    c = _client(world, username)
+    r = c.post(
+        "/votes/meetings/",
+        {
+            "congress": world.city.pk,
+            "kind": "congress_session",
+            "title": "会",
+            "date": "2026-12-20",
+        },
+    )
+    expected = _expect(username, ALL_OFFICES, guard=ALL_OFFICES, ok=302)
+    if username == "county_affairs":
+        expected = 422  # the city is not among the congresses it may choose
+    assert r.status_code == expected
+    r = c.post(f"/votes/ballots/{b.pk}/runoff/")
+    assert r.status_code == _expect(username, OFFICE, guard=ALL_OFFICES, ok=302)
+    r = c.post(
+        f"/votes/ballots/{b.pk}/vote/", {"step": "cast", f"answer-{choice_ids(b)[0]}": "yes"}
+    )
+    assert r.status_code == _expect(username, OFFICE | MEMBERS)
+    if username in MEMBERS:
+        assert 'data-testid="receipt"' in r.content.decode()
+    assert Paper.objects.count() == (1 if username in MEMBERS else 0)
+    r = c.post("/votes/receipt/", {"receipt": "AAAAA-AAAAA-AAAAA"})
+    assert r.status_code == (302 if username is None else 404)
