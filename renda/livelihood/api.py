@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
@@ -287,7 +287,7 @@ class ReportIn(Schema):
 def add_report(request: HttpRequest, project_id: int, payload: ReportIn) -> Any:
     try:
         project = get_project_for_user(request.user, project_id)
-    except Exception as err:  # Http404 from the permission helper
+    except Http404 as err:
         raise NotFound(_("Not found.")) from err
     report = file_report(
         project,
