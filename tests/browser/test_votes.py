@@ -48,6 +48,8 @@ def test_a_deputy_votes_on_a_phone(page, desktop, watch, world):
     screenshot(page, "votes-receipt-phone")
     page.goto("/votes/")
     assert page.locator("[data-testid=voted-badge]").is_visible()
+    assert_accessible(page)
+    screenshot(page, "votes-mine-phone")
     page.goto("/votes/receipt/")
     page.locator("#id_receipt").fill(receipt.replace("-", " ").lower())
     page.get_by_role("button", name="查验", exact=True).click()
@@ -75,6 +77,10 @@ def test_the_office_keeps_the_roll_opens_closes_and_projects_the_result(
     assert_accessible(page)
     screenshot(page, "votes-meeting-phone")
     desktop.sync()
+    desktop.goto("/votes/meetings/")
+    assert desktop.locator("[data-testid=meeting-row]").count() == 1
+    assert_accessible(desktop)
+    screenshot(desktop, "votes-meetings-desktop")
     desktop.goto(f"/votes/meetings/{m.pk}/")
     quorum = desktop.locator("[data-testid=quorum]")
     assert "3" in quorum.inner_text()
@@ -108,4 +114,8 @@ def test_the_office_keeps_the_roll_opens_closes_and_projects_the_result(
     problems = [p for p in accessibility_problems(desktop) if not p.startswith(shell_only)]
     assert not problems, problems
     screenshot(desktop, "votes-projector-1920")
+    page.goto(f"/votes/ballots/{b.pk}/")
+    assert page.locator("[data-testid=tally-row]").count() == 1
+    assert_accessible(page)
+    screenshot(page, "votes-result-phone")
     watch.assert_clean()
