@@ -14,14 +14,18 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from renda.audit.actions import lanes
+from renda.audit.models import AuditEvent
+from renda.audit.queries import verify_chain
 from renda.deputies import ratelimits
 from renda.opinions.actions.receiving import submit_opinion
+from renda.opinions.models import Opinion
 from renda.opinions.tests.receiving_builders import answer, category, station
 
 # Queries an anonymous submission makes beside the transaction's own statements: the station,
-# the category, the opinion, its first event, the station's day figures (one upsert), the audit
-# chain head (locked), the audit event, the head's update, and the home page versions moved
-# after the commit. Counted without SAVEPOINT/RELEASE (the test's transaction adds them).
+# the category, the opinion, its first event, the station's day figures (one upsert), a public
+# audit lane's head (locked: the first free one), the audit event, the head's update, and the
+# home page versions moved after the commit. Counted without SAVEPOINT/RELEASE (the test's transaction adds them).
 SUBMIT_QUERIES = 9
 # A tracking look-up: the opinion with its category, station and congress (one query), its
 # history; once answered, the referral's answer and the legal calendar (the rating window).
@@ -84,6 +88,18 @@ def test_submit_makes_a_fixed_number_of_queries_whatever_is_stored(world: Any, a
         _submit(api, st, 99)
     assert len(_sql(first)) == SUBMIT_QUERIES, _sql(first)
     assert len(_sql(later)) == SUBMIT_QUERIES, _sql(later)
+
+
+def test_a_submission_is_audited_on_a_public_lane_that_verifies(world: Any, api: Any) -> None:
+    """OP-RECEIVE: opinion.received goes to a public lane (renda.audit.actions), in the same
+    transaction, and the whole trail still verifies."""
+    st = station(world)
+    code = _submit(api, st, 0)
+    opinion = Opinion.objects.get(tracking_code=code)
+    event = AuditEvent.objects.get(verb="opinion.received", object_id=str(opinion.pk))
+    assert event.chain in lanes()
+    assert event.data["station"] == st.pk and event.data["congress"] == st.congress_id
+    assert verify_chain()[1] is None
 
 
 @pytest.mark.parametrize("page", [False, True], ids=["api", "page"])
