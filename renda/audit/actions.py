@@ -13,7 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from renda.inserts import insert_row
+from renda.plainsql import insert_row
 
 from .chain import chain_hash, content_of
 from .context import current_address
@@ -152,7 +152,7 @@ def record_event(
     )
     # The very function verify_chain uses: what is written is what will be checked.
     event.hash = chain_hash(head_hash, content_of(event))
-    insert_row(event)  # one plain INSERT (renda.inserts): what save() would store
+    insert_row(event)  # one plain INSERT (renda.plainsql): what save() would store
     _move_head(chain, event.seq, event.hash)
     for hook in _after_record:
         hook(obj)

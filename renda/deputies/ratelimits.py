@@ -127,3 +127,29 @@ def count_all(counters: list[Counter]) -> None:
         timeout = int(end - now) + 1  # the counter lives until its window ends
         # Other backends' incr() is a get and a set that resets the expiry: set it ourselves.
         cache.set(key, int(cache.get(key, 0)) + 1, timeout=timeout)
+
+
+def hit(scope: str, address: str | None, limits: Limits | None = None) -> Verdict:
+    """Count one more and say whether it was within every limit — a look-up that is counted
+    whether it is allowed or not (a refused one counts too: it moves no window's end, so the
+    time to retry is the same). Redis: ONE round trip (the MULTI of `count`, whose INCRs give
+    the counts); elsewhere `check` then `count`."""
+    now = time.time()
+    cache = caches["ratelimit"]
+    keys = _all_keys([(scope, address, limits)], now)
+    client = _redis(cache)
+    if client is None:
+        verdict = check(scope, address, limits)
+        if verdict.allowed:
+            count(scope, address, limits)
+        return verdict
+    pipe = client.pipeline(transaction=True)
+    for key, _count, _seconds, end in keys:
+        full = cache.make_and_validate_key(key)
+        pipe.set(full, 0, ex=int(end - now) + 1, nx=True)
+        pipe.incr(full)
+    counts = pipe.execute()[1::2]  # each window's count, this one included
+    ends = [end for (_k, n, _s, end), used in zip(keys, counts, strict=True) if used > n]
+    if not ends:
+        return Verdict(True)
+    return Verdict(False, datetime.fromtimestamp(max(ends), tz=timezone.get_current_timezone()))

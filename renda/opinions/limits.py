@@ -37,3 +37,8 @@ def check_track(address: str | None) -> Verdict:
 
 def count_track(address: str | None) -> None:
     ratelimits.count(TRACK, address, settings.RENDA_OPINION_TRACK_LIMITS)
+
+
+def hit_track(address: str | None) -> Verdict:
+    """A tracking look-up (or rating) counted and judged at once: one Redis round trip."""
+    return ratelimits.hit(TRACK, address, settings.RENDA_OPINION_TRACK_LIMITS)

@@ -28,9 +28,9 @@ from renda.calendar.periods import compute
 from renda.deputies.choices import DeputyshipStatus
 from renda.deputies.models import Deputyship
 from renda.errors import DomainError, InvalidInput, NotFound, require
-from renda.inserts import insert_row
 from renda.notifications.actions import notify
 from renda.orgs.models import Congress
+from renda.plainsql import from_row, insert_row, select_sql
 from renda.rules.profiles import profile_for
 
 from ..choices import Channel, OpinionState, Rating
@@ -253,7 +253,7 @@ def submit_opinion(
     if len(images) > max_count():
         raise _invalid("images", _("at most %(n)d photos.") % {"n": max_count()})
     anonymous = bool(anonymous)
-    # One plain INSERT each for the opinion and its first history step (renda.inserts: the
+    # One plain INSERT each for the opinion and its first history step (renda.plainsql: the
     # same values save() would store, without building the statement on every submission).
     opinion = insert_row(
         Opinion(
@@ -309,17 +309,46 @@ def submit_opinion(
     return opinion
 
 
+@cache
+def _tracking_sql() -> tuple[str, tuple[type[Any], ...], list[list[Any]]]:
+    """The tracking look-up: the opinion with its category (and its parent), station and
+    congress — what tracking_view reads — in one statement built once (renda.plainsql)."""
+    quote = connection.ops.quote_name
+    models = (Opinion, OpinionCategory, OpinionCategory, Station, Congress)
+    select, converters = select_sql(*zip(models, ("o", "c", "p", "s", "g"), strict=True))
+    cat = quote(OpinionCategory._meta.db_table)
+    sql = (
+        f"SELECT {select} FROM {quote(Opinion._meta.db_table)} o"  # noqa: S608 - model names
+        f" JOIN {cat} c ON c.id = o.category_id LEFT JOIN {cat} p ON p.id = c.parent_id"
+        f" LEFT JOIN {quote(Station._meta.db_table)} s ON s.id = o.station_id"
+        f" JOIN {quote(Congress._meta.db_table)} g ON g.id = o.congress_id"
+        " WHERE o.tracking_code = %s"
+    )
+    return sql, models, converters
+
+
 def get_by_tracking_code(code: Any) -> Opinion:
-    """The opinion behind a tracking code, or NotFound (the same for a malformed code)."""
+    """The opinion behind a tracking code, or NotFound (the same for a malformed code); with its
+    category (and parent), station and congress loaded, as select_related would load them: one
+    indexed read of the unique code, in plain SQL (the public look-up's hot path)."""
     if not isinstance(code, str) or not (10 <= len(code) <= 32):
         raise NotFound(_("No opinion has this tracking code."))
-    # tracking_code is unique: no ORDER BY (first() would add one); with what tracking_view reads.
-    found = Opinion.objects.filter(tracking_code=code).select_related(
-        "category__parent", "station", "congress"
-    )[:1]
-    opinion = next(iter(found), None)
-    if opinion is None:
+    sql, models, converters = _tracking_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code])
+        row = cursor.fetchone()
+    if row is None:
         raise NotFound(_("No opinion has this tracking code."))
+    objects, start = [], 0
+    for model, conv in zip(models, converters, strict=True):
+        objects.append(from_row(model, list(row[start : start + len(conv)]), conv))
+        start += len(conv)
+    opinion, category, parent, station, congress = objects
+    Opinion._meta.get_field("category").set_cached_value(opinion, category)
+    if category.parent_id is not None:
+        OpinionCategory._meta.get_field("parent").set_cached_value(category, parent)
+    Opinion._meta.get_field("station").set_cached_value(opinion, station)
+    Opinion._meta.get_field("congress").set_cached_value(opinion, congress)
     return opinion
 
 
