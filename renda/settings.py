@@ -223,6 +223,10 @@ def _limit_pairs(name: str, default: str) -> list[tuple[int, int]]:
     ]
 
 
+# The audit trail's public lanes (renda.audit.actions, docs/security.md "Audit"): citizens'
+# submissions are chained on this many parallel chains besides the main one, so they do not
+# queue behind one locked chain head until each commit is flushed. 0: everything on the main chain.
+RENDA_AUDIT_LANES = int(os.environ.get("RENDA_AUDIT_LANES", "8"))
 # Citizens' opinions (renda.opinions, issue 5): submissions per network address and per phone
 # number left, and tracking look-ups per address (each a list of (count, seconds) windows).
 RENDA_OPINION_SUBMIT_LIMITS = _limit_pairs("RENDA_OPINION_SUBMIT_LIMITS", "10/600,50/86400")

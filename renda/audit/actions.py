@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import random
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from renda.plainsql import insert_row
+
 from .chain import chain_hash, content_of
 from .context import current_address
-from .models import AuditChainHead, AuditEvent
+from .models import MAIN_CHAIN, AuditChainHead, AuditEvent
 
 MAX_VERB_LENGTH = AuditEvent._meta.get_field("verb").max_length or 60
 
@@ -43,8 +47,8 @@ def _normalised_address(address: str | None) -> str | None:
 _HEAD = AuditChainHead._meta.db_table
 
 
-def _lock_head() -> tuple[int, str]:
-    """The chain head's (seq, hash), its row locked until the transaction ends (FOR UPDATE; on
+def _lock_head(chain: int = MAIN_CHAIN) -> tuple[int, str]:
+    """A chain head's (seq, hash), its row locked until the transaction ends (FOR UPDATE; on
     SQLite the IMMEDIATE transaction holds the write lock already). Plain SQL: it runs with every
     audited action (each citizen's submission), and the ORM's query building cost more CPU than
     the query. The row is created the first time (the ORM's get_or_create, once)."""
@@ -52,19 +56,53 @@ def _lock_head() -> tuple[int, str]:
     table = connection.ops.quote_name(_HEAD)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT seq, hash FROM {table} WHERE id = 1{lock}")  # noqa: S608
+        cursor.execute(f"SELECT seq, hash FROM {table} WHERE id = %s{lock}", [chain])  # noqa: S608
         row = cursor.fetchone()
     if row is None:
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=chain)
         return head.seq, head.hash
     return int(row[0]), str(row[1])
 
 
-def _move_head(seq: int, hash_: str) -> None:
+def lanes() -> range:
+    """The public lanes' chain numbers (2 …): RENDA_AUDIT_LANES of them."""
+    return range(MAIN_CHAIN + 1, MAIN_CHAIN + 1 + max(0, settings.RENDA_AUDIT_LANES))
+
+
+def _lock_lane() -> tuple[int, int, str]:
+    """A public lane's (chain, seq, hash), its head locked until the transaction ends: the first
+    lane no other transaction holds (SKIP LOCKED), so concurrent submissions append side by side
+    instead of queueing behind one head until each commit is flushed to disk. When every lane is
+    busy (or none exists yet) it waits for one. No lanes: the main chain."""
+    ids = lanes()
+    if not ids:
+        return (MAIN_CHAIN, *_lock_head(MAIN_CHAIN))
+    connection = transaction.get_connection()
+    if not connection.features.has_select_for_update_skip_locked:
+        # SQLite: one writer at a time anyway (IMMEDIATE transactions); the first lane.
+        return (ids.start, *_lock_head(ids.start))
+    table = connection.ops.quote_name(_HEAD)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, seq, hash FROM {table} WHERE id >= %s AND id < %s"  # noqa: S608
+            " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+            [ids.start, ids.stop],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0]), int(row[1]), str(row[2])
+    chain = random.choice(ids)  # noqa: S311 - spreading waiters, not a secret
+    return (chain, *_lock_head(chain))
+
+
+def _move_head(chain: int, seq: int, hash_: str) -> None:
     connection = transaction.get_connection()
     table = connection.ops.quote_name(_HEAD)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET seq = %s, hash = %s WHERE id = 1", [seq, hash_])  # noqa: S608
+        cursor.execute(
+            f"UPDATE {table} SET seq = %s, hash = %s WHERE id = %s",  # noqa: S608
+            [seq, hash_, chain],
+        )
 
 
 def record_event(
@@ -74,21 +112,32 @@ def record_event(
     by: Any = None,
     data: dict[str, Any] | None = None,
     address: str | None = None,
+    lane: bool = False,
 ) -> AuditEvent:
     """Append one event to the hash chain; must run inside the caller's transaction.
 
     The chain head row is locked (select_for_update) so concurrent appends are serialised: two
     events never share a predecessor. On SQLite the IMMEDIATE transaction mode does the same.
     If the caller's transaction rolls back, the event and the head update roll back with it.
+
+    `lane=True` appends to one of the public lanes instead of the main chain (a citizen's
+    submission: many at once, no account). Only for a transaction's one and last event: it
+    takes its lane's lock last and holds no other chain's, so no two transactions can wait on
+    each other's chain heads.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the action's transaction")
     if not verb or len(verb) > MAX_VERB_LENGTH:
         raise ValueError(f"an audit verb has 1 to {MAX_VERB_LENGTH} characters: {verb!r}")
-    head_seq, head_hash = _lock_head()
+    if lane:
+        chain, head_seq, head_hash = _lock_lane()
+    else:
+        chain = MAIN_CHAIN
+        head_seq, head_hash = _lock_head()
     actor = by if (by is not None and getattr(by, "is_authenticated", False)) else None
     object_type = ContentType.objects.get_for_model(obj) if obj is not None else None
     event = AuditEvent(
+        chain=chain,
         seq=head_seq + 1,
         created_at=timezone.now(),
         actor=actor,
@@ -103,8 +152,8 @@ def record_event(
     )
     # The very function verify_chain uses: what is written is what will be checked.
     event.hash = chain_hash(head_hash, content_of(event))
-    event.save(force_insert=True)
-    _move_head(event.seq, event.hash)
+    insert_row(event)  # one plain INSERT (renda.plainsql): what save() would store
+    _move_head(chain, event.seq, event.hash)
     for hook in _after_record:
         hook(obj)
     return event
@@ -134,7 +183,7 @@ def record_events(
         return 0
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_events must run inside the action's transaction")
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=MAIN_CHAIN)
     actor = by if (by is not None and getattr(by, "is_authenticated", False)) else None
     where = _normalised_address(address if address is not None else current_address.get())
     now = timezone.now()

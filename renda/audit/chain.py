@@ -21,8 +21,9 @@ def event_content(
     object_repr: str,
     data: Any,
     address: str | None,
+    chain: int = 1,
 ) -> dict[str, Any]:
-    return {
+    content = {
         "seq": seq,
         "created_at": created_at,
         "actor_id": actor_id,
@@ -34,6 +35,11 @@ def event_content(
         "data": data,
         "address": address,
     }
+    if chain != 1:
+        # A lane's events name their chain, so an event moved to another chain no longer
+        # verifies; the main chain's content is what it always was (old events still verify).
+        content["chain"] = chain
+    return content
 
 
 def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
@@ -55,4 +61,5 @@ def content_of(event: Any) -> dict[str, Any]:
         object_repr=event.object_repr,
         data=event.data,
         address=event.address,
+        chain=event.chain,
     )

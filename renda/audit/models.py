@@ -7,11 +7,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+MAIN_CHAIN = 1
+
 
 class AuditEvent(models.Model):
-    """One action by one actor on one object; chained to the event before it by hash."""
+    """One action by one actor on one object; chained to the event before it in its chain by
+    hash. Chain 1 is the main chain; chains 2 and up are the public lanes (renda.audit.actions:
+    citizens' submissions, appended in parallel)."""
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    chain = models.PositiveSmallIntegerField(default=MAIN_CHAIN)
+    seq = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -36,15 +41,19 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        ordering = ["seq"]
+        ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq_unique")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.verb} {self.object_repr}"
 
 
 class AuditChainHead(models.Model):
-    """The one row that serialises appends and remembers the newest event (finds truncation)."""
+    """A chain's head (its id is the chain's number): the row that serialises the chain's
+    appends and remembers its newest event (finds truncation)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)

@@ -1,7 +1,8 @@
 """Home-page panels of the public part (imported from apps.py). Each costs ONE query: the home
 page is performance-critical (issue 2's benchmark).
 
-- The deputy: unread citizens' messages and the congress's current deputy-work plan (DEP-PLAN).
+- The deputy: the citizens' opinions addressed to them waiting for a first look, those they
+  follow up, and the congress's current deputy-work plan (DEP-PLAN).
 - The office: the DEP-TERMINATE flag count, and the coverage counts the dashboard last computed
   (kept in the cache for ten minutes; no query at all).
 """
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from renda.accounts.choices import Role
 from renda.accounts.permissions import office_congress_ids, role_assignments
 from renda.home.panels import Panel, PanelItem, register
+from renda.opinions.choices import OpinionState
 
 from .queries_coverage import cached_summary, flagged_count_for_offices
 from .queries_public import deputy_home_rows
@@ -30,17 +32,34 @@ def deputy_public_panel(user: Any) -> Panel | None:
         return None
     items: list[PanelItem] = []
     several = len({r.congress_id for r in rows}) > 1
-    unread = sum(r.unread or 0 for r in rows)
-    if unread:
+    waiting = sum(r.waiting or 0 for r in rows)
+    following = sum(r.following or 0 for r in rows)
+    if waiting:
         items.append(
             PanelItem(
                 title=ngettext(
-                    "%(n)d unread citizen's message", "%(n)d unread citizens' messages", unread
+                    "%(n)d new citizen's opinion addressed to you",
+                    "%(n)d new citizens' opinions addressed to you",
+                    waiting,
                 )
-                % {"n": unread},
-                url=reverse("deputies:messages") + "?unread=1",
-                badge=str(unread),
+                % {"n": waiting},
+                url=reverse("deputies:messages"),
+                badge=str(waiting),
                 badge_class="text-bg-danger",
+            )
+        )
+    if following:
+        items.append(
+            PanelItem(
+                title=ngettext(
+                    "%(n)d opinion waiting for your follow-up",
+                    "%(n)d opinions waiting for your follow-up",
+                    following,
+                )
+                % {"n": following},
+                url=reverse("opinions:handling_queue") + f"?state={OpinionState.WITH_DEPUTY}",
+                badge=str(following),
+                badge_class="text-bg-warning",
             )
         )
     seen: set[int] = set()
@@ -63,8 +82,8 @@ def deputy_public_panel(user: Any) -> Panel | None:
         key="deputy-public",
         title=gettext_lazy("Citizens' messages and the work plan"),
         empty_text=gettext_lazy(
-            "Messages citizens leave on your public profile, and the year's deputy-work plan "
-            "once the office publishes it, will appear here."
+            "Opinions citizens address to you (on your public profile or at a station), and "
+            "the year's deputy-work plan once the office publishes it, will appear here."
         ),
         items=items,
         more_url=reverse("deputies:messages"),

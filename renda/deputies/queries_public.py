@@ -266,21 +266,26 @@ def current_plan(congress: Any) -> WorkPlan | None:
 
 # --- home panels: one query each ------------------------------------------------------------
 def deputy_home_rows(user: Any) -> list[Deputyship]:
-    """The deputy's active deputyships, each with its unread messages and its congress's
-    current plan — ONE query (the home page is performance-critical)."""
-    unread = (
-        CitizenMessage.objects.filter(deputyship=OuterRef("pk"), read_at__isnull=True)
-        .order_by()
-        .values("deputyship")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    """The deputy's active deputyships, each with the citizens' opinions addressed to them still
+    waiting for a first look (`waiting`: received, passed up, reopened), those they follow up
+    (`following`: state with_deputy) and their congress's current plan — ONE query (the home
+    page is performance-critical). Indexes: opinion_deputy_idx (deputy, state) and the follow-up
+    deputy's foreign key."""
+    from renda.opinions.actions.handling import TO_TRIAGE
+    from renda.opinions.choices import OpinionState
+    from renda.opinions.models import Opinion
+
+    def count(**where: Any) -> Any:
+        rows = Opinion.objects.filter(**where).order_by().values("congress_id")
+        return Subquery(rows.annotate(n=Count("id")).values("n")[:1])
+
     plan = published_plans().filter(congress=OuterRef("congress_id")).order_by("-year", "-version")
     return list(
         Deputyship.objects.filter(person__user=user)
         .exclude(status=DeputyshipStatus.ENDED)
         .annotate(
-            unread=Subquery(unread[:1]),
+            waiting=count(deputy=OuterRef("pk"), state__in=TO_TRIAGE),
+            following=count(follow_up_deputy=OuterRef("pk"), state=OpinionState.WITH_DEPUTY),
             plan_id=Subquery(plan.values("pk")[:1]),
             plan_title=Subquery(plan.values("title")[:1]),
             plan_year=Subquery(plan.values("year")[:1]),

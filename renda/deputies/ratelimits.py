@@ -66,13 +66,28 @@ def _redis(cache: Any) -> Any:
     return client
 
 
+Counter = tuple[str, str | None, Limits | None]  # (scope, address or key, limits)
+
+
+def _all_keys(counters: list[Counter], now: float) -> list[tuple[str, int, int, float]]:
+    return [k for scope, who, lim in counters for k in _keys(scope, who or "unknown", now, lim)]
+
+
 def check(scope: str, address: str | None, limits: Limits | None = None) -> Verdict:
     """Whether one more message from this address is within every limit (counts nothing).
     `limits` (a setting of the caller's) replaces RENDA_MESSAGE_LIMITS for this scope; `address`
     may be any key (a network address, a phone number). Redis: one MGET."""
+    return check_all([(scope, address, limits)])
+
+
+def check_all(counters: list[Counter]) -> Verdict:
+    """`check` for several counters at once (a submission's address AND phone): allowed when
+    every one is; refused, with the time the fullest window ends. Redis: one MGET for all."""
     now = time.time()
     cache = caches["ratelimit"]
-    keys = _keys(scope, address or "unknown", now, limits)
+    keys = [
+        k for scope, who, limits in counters for k in _keys(scope, who or "unknown", now, limits)
+    ]
     client = _redis(cache)
     if client is not None:
         values = client.mget([cache.make_and_validate_key(k) for k, *_rest in keys])
@@ -89,9 +104,16 @@ def count(scope: str, address: str | None, limits: Limits | None = None) -> None
     """Count one message from this address in every window. Redis: one round trip, a MULTI of
     SET NX EX (starts the window's counter with its expiry) and INCR (atomic, keeps the expiry)
     per window."""
+    count_all([(scope, address, limits)])
+
+
+def count_all(counters: list[Counter]) -> None:
+    """`count` for several counters at once; Redis: one round trip for all."""
     now = time.time()
     cache = caches["ratelimit"]
-    keys = _keys(scope, address or "unknown", now, limits)
+    keys = [
+        k for scope, who, limits in counters for k in _keys(scope, who or "unknown", now, limits)
+    ]
     client = _redis(cache)
     if client is not None:
         pipe = client.pipeline(transaction=True)
@@ -105,3 +127,29 @@ def count(scope: str, address: str | None, limits: Limits | None = None) -> None
         timeout = int(end - now) + 1  # the counter lives until its window ends
         # Other backends' incr() is a get and a set that resets the expiry: set it ourselves.
         cache.set(key, int(cache.get(key, 0)) + 1, timeout=timeout)
+
+
+def hit(scope: str, address: str | None, limits: Limits | None = None) -> Verdict:
+    """Count one more and say whether it was within every limit — a look-up that is counted
+    whether it is allowed or not (a refused one counts too: it moves no window's end, so the
+    time to retry is the same). Redis: ONE round trip (the MULTI of `count`, whose INCRs give
+    the counts); elsewhere `check` then `count`."""
+    now = time.time()
+    cache = caches["ratelimit"]
+    keys = _all_keys([(scope, address, limits)], now)
+    client = _redis(cache)
+    if client is None:
+        verdict = check(scope, address, limits)
+        if verdict.allowed:
+            count(scope, address, limits)
+        return verdict
+    pipe = client.pipeline(transaction=True)
+    for key, _count, _seconds, end in keys:
+        full = cache.make_and_validate_key(key)
+        pipe.set(full, 0, ex=int(end - now) + 1, nx=True)
+        pipe.incr(full)
+    counts = pipe.execute()[1::2]  # each window's count, this one included
+    ends = [end for (_k, n, _s, end), used in zip(keys, counts, strict=True) if used > n]
+    if not ends:
+        return Verdict(True)
+    return Verdict(False, datetime.fromtimestamp(max(ends), tz=timezone.get_current_timezone()))

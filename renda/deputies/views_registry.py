@@ -134,7 +134,7 @@ def _history(deputyship: Deputyship) -> Any:
     return AuditEvent.objects.filter(
         Q(object_type=kinds[Deputyship], object_id=str(deputyship.pk))
         | Q(object_type=kinds[deputyship.person.__class__], object_id=str(deputyship.person_id))
-    ).order_by("-seq")[:200]
+    ).order_by("-id")[:200]
 
 
 def _published(deputyship: Deputyship, groups: list[GroupMembership]) -> list[tuple[Any, str]]:

@@ -50,6 +50,8 @@ class _Pending:
                 SiteVersion.objects.get_or_create(pk=1, defaults={"home_version": 1})
         if self.everything:
             Congress.objects.update(home_version=F("home_version") + 1)
+        elif self.congresses and connection.vendor == "postgresql":
+            _bump_congresses_pg(sorted(self.congresses))
         elif self.congresses:
             Congress.objects.filter(pk__in=sorted(self.congresses)).update(
                 home_version=F("home_version") + 1
@@ -58,6 +60,32 @@ class _Pending:
             User.objects.filter(pk__in=sorted(self.users)).update(
                 home_version=F("home_version") + 1
             )
+
+
+# The advisory-lock class of a congress version's move (PostgreSQL; with the congress id as key).
+BUMP_LOCK = 0x52484F4D  # "RHOM"
+
+
+def _bump_congresses_pg(ids: list[int]) -> None:
+    """Move these congresses' versions, each unless another move of it is under way right now.
+
+    A move that finds another one in flight (its advisory lock taken and not yet released: that
+    statement has not committed) skips it: the one in flight commits after this transaction's
+    commit, so it moves the version past any page drawn before our data — which is all a move
+    must do. Under a burst of citizens' submissions to one congress, the moves then no longer
+    queue one behind the other on the congress's row, each until its commit is flushed. One
+    statement in autocommit: the lock is the statement's own transaction's.
+    """
+    from renda.orgs.models import Congress
+
+    table = connection.ops.quote_name(Congress._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET home_version = home_version + 1 WHERE id = ANY(%s)"  # noqa: S608
+            " AND CASE WHEN id = ANY(%s) THEN pg_try_advisory_xact_lock(%s, id::int)"
+            " ELSE FALSE END",
+            [ids, ids, BUMP_LOCK],
+        )
 
 
 def _pending() -> _Pending:

@@ -134,11 +134,9 @@ class TrackOut(Schema):
 
 def _lookup(request: HttpRequest, code: str) -> Any:
     """Counts every look-up (found or not) against the address's limit; None when refused."""
-    address = client_address(request)
-    verdict = limits.check_track(address)
+    verdict = limits.hit_track(client_address(request))
     if not verdict.allowed:
         return too_many(verdict, _("look-ups"))
-    limits.count_track(address)
     return get_by_tracking_code(code)
 
 

@@ -14,22 +14,21 @@ SUBMIT_PHONE = "opinion-submit-phone"
 TRACK = "opinion-track"
 
 
+def _submit_counters(address: str | None, phone: str) -> list[ratelimits.Counter]:
+    counters: list[ratelimits.Counter] = [(SUBMIT, address, settings.RENDA_OPINION_SUBMIT_LIMITS)]
+    if phone:
+        counters.append((SUBMIT_PHONE, phone, settings.RENDA_OPINION_PHONE_LIMITS))
+    return counters
+
+
 def check_submit(address: str | None, phone: str = "") -> Verdict:
     """Whether one more submission from this address (and this phone, if one is left) is
-    allowed; when not, the verdict of the limit that ends last."""
-    verdicts = [ratelimits.check(SUBMIT, address, settings.RENDA_OPINION_SUBMIT_LIMITS)]
-    if phone:
-        verdicts.append(ratelimits.check(SUBMIT_PHONE, phone, settings.RENDA_OPINION_PHONE_LIMITS))
-    refused = [v for v in verdicts if not v.allowed]
-    if not refused:
-        return Verdict(True)
-    return max(refused, key=lambda v: v.retry_at)  # type: ignore[arg-type, return-value]
+    allowed; when not, the verdict of the limit that ends last. Redis: one round trip."""
+    return ratelimits.check_all(_submit_counters(address, phone))
 
 
 def count_submit(address: str | None, phone: str = "") -> None:
-    ratelimits.count(SUBMIT, address, settings.RENDA_OPINION_SUBMIT_LIMITS)
-    if phone:
-        ratelimits.count(SUBMIT_PHONE, phone, settings.RENDA_OPINION_PHONE_LIMITS)
+    ratelimits.count_all(_submit_counters(address, phone))
 
 
 def check_track(address: str | None) -> Verdict:
@@ -38,3 +37,8 @@ def check_track(address: str | None) -> Verdict:
 
 def count_track(address: str | None) -> None:
     ratelimits.count(TRACK, address, settings.RENDA_OPINION_TRACK_LIMITS)
+
+
+def hit_track(address: str | None) -> Verdict:
+    """A tracking look-up (or rating) counted and judged at once: one Redis round trip."""
+    return ratelimits.hit(TRACK, address, settings.RENDA_OPINION_TRACK_LIMITS)

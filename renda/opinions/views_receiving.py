@@ -178,11 +178,9 @@ def _tracking_page(
 
 
 def _find(request: HttpRequest, code: str) -> Opinion | HttpResponse:
-    address = client_address(request)
-    verdict = limits.check_track(address)
+    verdict = limits.hit_track(client_address(request))
     if not verdict.allowed:
         return _too_many(request, verdict, "track")
-    limits.count_track(address)
     try:
         return get_by_tracking_code(code)
     except DomainError:

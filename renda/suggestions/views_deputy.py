@@ -148,8 +148,23 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
         ),
         "unit_assignments": [a for a in assignments if acts_for_unit(user, a)],
         "history": history_of(suggestion),
+        "source_opinions": source_opinions(user, suggestion),
         **attachments_context(user, suggestion),
     }
+
+
+def source_opinions(user: Any, suggestion: Suggestion) -> list[Any]:
+    """The citizens' opinions this suggestion was made from (triage outcome "suggestion"), only
+    those the user may see in the opinions app (its own scope: station staff, the office, the
+    addressed or following deputy, administrators) — one query; the page links back to each."""
+    from renda.opinions.permissions import opinions_visible_to
+
+    return list(
+        opinions_visible_to(user)
+        .filter(suggestion=suggestion)
+        .select_related("category", "station")
+        .order_by("id")
+    )
 
 
 @login_required

@@ -787,6 +787,63 @@ OUTCOME_KIND = {
 
 
 @transaction.atomic
+def record_held_reception(
+    congress: Congress,
+    *,
+    title: str,
+    location: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    deputyship_ids: Iterable[int],
+    activity: Activity | None = None,
+    by: Any,
+) -> Activity:
+    """A reception day (接待日) held at a liaison station (renda.opinions marks it held): the
+    deputies on duty received citizens there, so each gets a duty record of kind reception
+    (DOMAIN.md §3.5; their record, tallies and DEP-SCORE see it). Written through the activity
+    the day carries — created now if it has none (no invitations: the day is under way or over)
+    — with the deputies on duty invited and marked present by whoever marks the day held, then
+    closed by `close_activity` (one duty record each; deputies who checked in with the code
+    keep their check-in). The caller has checked that `by` keeps the station's reception days.
+    An activity already closed or cancelled is left as it is."""
+    now = timezone.now()
+    if activity is None:
+        starts_at = _clean_moment("starts_at", starts_at)
+        activity = Activity.objects.create(
+            congress=congress,
+            organiser=by,
+            kind=DutyKind.RECEPTION,
+            title=clean_text("title", title, max_length=TITLE_MAX, required=True),
+            location=clean_text("location", location, max_length=PLACE_MAX),
+            starts_at=starts_at,
+            ends_at=_clean_moment("ends_at", ends_at),
+            checkin_opens_at=starts_at - CHECKIN_LEAD,
+            checkin_closes_at=ends_at,
+        )
+        record_event(
+            activity,
+            "activity.created",
+            by=by,
+            data={"kind": activity.kind, "starts_at": starts_at, "ends_at": ends_at},
+        )
+    activity = _lock(activity)
+    if activity.state != ActivityState.PLANNED:
+        return activity
+    ids = set(
+        Deputyship.objects.filter(
+            pk__in=list(deputyship_ids), congress=congress, status=DeputyshipStatus.ACTIVE
+        ).values_list("pk", flat=True)
+    )
+    _invite(activity, ids)
+    Attendance.objects.filter(
+        activity=activity, deputyship_id__in=ids, checked_in_at__isnull=True
+    ).update(checked_in_at=now, confirmed_by=by, confirmed_at=now)
+    close_activity(activity, by=by)
+    activity.refresh_from_db()
+    return activity
+
+
+@transaction.atomic
 def close_activity(activity: Activity, *, by: Any) -> dict[str, int]:
     """The organiser closes attendance, once: in one transaction every invitee's outcome
     (checked in → attended; approved leave → on leave; otherwise absent without leave) and a

@@ -1,4 +1,5 @@
-"""Home panels of the public part: the deputy's unread citizens' messages and current plan; the
+"""Home panels of the public part: the deputy's citizens' opinions (addressed to them and
+waiting; followed up by them) and current plan; the
 office's DEP-TERMINATE flag count and the coverage counts (from the dashboard's cache)."""
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from django.utils import timezone
 
 from renda.deputies.actions.public import create_plan, leave_message, publish_plan
 from renda.deputies.tests.public_builders import absent, deputyship_of, session
+from renda.opinions.actions.handling import triage
+from renda.opinions.actions.receiving import submit_opinion
+from renda.opinions.tests.receiving_builders import category
 
 
 def _panel(html: str, key: str) -> str:
@@ -19,10 +23,16 @@ def _panel(html: str, key: str) -> str:
     return html[start : start + 4000]
 
 
-def test_deputy_home_shows_unread_messages_and_the_current_plan(world: Any, signed_in: Any) -> None:
+def test_deputy_home_counts_the_opinions_addressed_to_them_and_the_current_plan(
+    world: Any, signed_in: Any
+) -> None:
+    """The panel counts opinions (issue 5), not the old messages: addressed to the deputy and
+    still waiting for a first look, and those the deputy follows up (state with_deputy)."""
     d = deputyship_of(world, "deputy")
-    leave_message(d, text="一")
-    leave_message(d, text="二")
+    leave_message(d, text="旧留言")  # an old message: no longer counted here
+    first = submit_opinion(category=category().pk, text="一", deputy=d)
+    submit_opinion(category=category().pk, text="二", deputy=d)
+    triage(first, "deputy", by=world["deputy"])  # the deputy follows the first one up
     today = timezone.localdate()
     plan = create_plan(
         world.city,
@@ -34,10 +44,13 @@ def test_deputy_home_shows_unread_messages_and_the_current_plan(world: Any, sign
     )
     publish_plan(plan, by=world["affairs"])
     panel = _panel(signed_in("deputy").get("/").content.decode(), "deputy-public")
-    assert "2 unread citizens&#x27; messages" in panel or "2 unread citizens' messages" in panel
+    assert "1 new citizen&#x27;s opinion addressed to you" in panel
+    assert "1 opinion waiting for your follow-up" in panel
+    assert reverse("opinions:handling_queue") + "?state=with_deputy" in panel
+    assert "unread" not in panel
     assert "今年的代表工作计划" in panel and reverse("deputies:plan", args=[plan.pk]) in panel
     other = _panel(signed_in("deputy2").get("/").content.decode(), "deputy-public")
-    assert "unread" not in other and "今年的代表工作计划" in other
+    assert "addressed to you" not in other and "今年的代表工作计划" in other
 
 
 def test_office_home_shows_the_flag_and_cached_counts(world: Any, signed_in: Any) -> None:

@@ -13,10 +13,11 @@ rating reopens the opinion ONCE for a second look by the station.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from renda.deputies.models import Deputyship
 from renda.errors import DomainError, InvalidInput, NotFound, require
 from renda.notifications.actions import notify
 from renda.orgs.models import Congress
+from renda.plainsql import from_row, insert_row, select_sql
 from renda.rules.profiles import profile_for
 
 from ..choices import Channel, OpinionState, Rating
@@ -100,21 +102,38 @@ def _as_pk(value: Any) -> int | None:
     return None
 
 
+@cache
+def _by_id_sql(model: type[Any], columns: tuple[str, ...]) -> str:
+    """`SELECT columns FROM model's table WHERE id = %s AND active`, built once: the public
+    submission's look-ups in plain SQL (the ORM's query building cost more than the query)."""
+    quote = connection.ops.quote_name
+    cols = ", ".join(quote(c) for c in columns)
+    return f"SELECT {cols} FROM {quote(model._meta.db_table)} WHERE id = %s AND active"  # noqa: S608 - model names
+
+
+def _active_row(model: type[Any], columns: tuple[str, ...], pk: int) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(_by_id_sql(model, columns), [pk])
+        return cursor.fetchone()
+
+
 def resolve_station(value: Any) -> Station | None:
-    """A station by its public code (what its QR code carries) or by its id; None for none."""
+    """A station by its public code (what its QR code carries) or by its id; None for none. By
+    id (a number): only its id and congress are read (what a submission needs)."""
     if value in (None, ""):
         return None
     if not isinstance(value, str | int) or isinstance(value, bool):
         raise _invalid("station", _("give the station's code or id."))
     pk = _as_pk(value)
+    station: Station | None = None
     if isinstance(value, int):  # a number is an id (codes are random text: token_urlsafe)
-        found = Station.objects.filter(pk=pk, active=True).select_related("congress")[:1]
-        station = next(iter(found), None) if pk is not None else None
+        row = _active_row(Station, ("id", "congress_id"), pk) if pk is not None else None
+        station = Station.from_db(connection.alias, ["id", "congress_id"], row) if row else None
     else:
         q = Q(public_code=value[:20])
         if pk is not None:
             q |= Q(pk=pk)
-        station = Station.objects.filter(q, active=True).select_related("congress").first()
+        station = Station.objects.filter(q, active=True).first()
     if station is None:
         raise _invalid("station", _("no open liaison station has this code."))
     return station
@@ -136,13 +155,13 @@ def resolve_deputy(value: Any) -> Deputyship | None:
     return deputy
 
 
-def resolve_category(value: Any) -> OpinionCategory:
+def resolve_category_id(value: Any) -> int:
+    """The id of an active category of the tree (one indexed read), or 422 naming the field."""
     pk = _as_pk(value)
-    found = OpinionCategory.objects.filter(pk=pk, active=True)[:1] if pk else ()
-    category = next(iter(found), None)
-    if category is None:
+    row = _active_row(OpinionCategory, ("id",), pk) if pk else None
+    if row is None:
         raise _invalid("category", _("choose one of the categories."))
-    return category
+    return int(row[0])
 
 
 def resolve_congress(value: Any) -> Congress | None:
@@ -219,34 +238,38 @@ def submit_opinion(
             _("this deputy does not take messages now (%(status)s).")
             % {"status": deputy_obj.get_status_display()},
         )
-    congresses = {
-        c.pk: c
-        for c in (
-            station_obj.congress if station_obj else None,
-            deputy_obj.congress if deputy_obj else None,
-            congress_obj,
+    congress_ids = {
+        pk
+        for pk in (
+            station_obj.congress_id if station_obj else None,
+            deputy_obj.congress_id if deputy_obj else None,
+            congress_obj.pk if congress_obj else None,
         )
-        if c is not None
+        if pk is not None
     }
-    if len(congresses) > 1:
+    if len(congress_ids) > 1:
         raise _invalid("congress", _("station, deputy and congress differ."))
-    target = next(iter(congresses.values())) if congresses else default_congress()
+    target_id = next(iter(congress_ids)) if congress_ids else default_congress().pk
     if len(images) > max_count():
         raise _invalid("images", _("at most %(n)d photos.") % {"n": max_count()})
     anonymous = bool(anonymous)
-    opinion = Opinion.objects.create(
-        congress=target,
-        station=station_obj,
-        deputy=deputy_obj,
-        category=resolve_category(category),
-        text=clean_text("text", text, max_length=TEXT_MAX, required=True),
-        location=clean_text("location", location, max_length=LOCATION_MAX),
-        channel=channel,
-        name="" if anonymous else clean_text("name", name, max_length=NAME_MAX),
-        phone="" if anonymous else clean_phone(phone),
-        anonymous=anonymous,
-        publish_consent=bool(publish_consent),
-        recorded_by=recorded_by,
+    # One plain INSERT each for the opinion and its first history step (renda.plainsql: the
+    # same values save() would store, without building the statement on every submission).
+    opinion = insert_row(
+        Opinion(
+            congress_id=target_id,
+            station=station_obj,
+            deputy=deputy_obj,
+            category_id=resolve_category_id(category),
+            text=clean_text("text", text, max_length=TEXT_MAX, required=True),
+            location=clean_text("location", location, max_length=LOCATION_MAX),
+            channel=channel,
+            name="" if anonymous else clean_text("name", name, max_length=NAME_MAX),
+            phone="" if anonymous else clean_phone(phone),
+            anonymous=anonymous,
+            publish_consent=bool(publish_consent),
+            recorded_by=recorded_by,
+        )
     )
     for image in images:
         row = OpinionImage(
@@ -258,7 +281,7 @@ def submit_opinion(
         )
         row.file.save(f"photo.{image.extension}", ContentFile(image.data), save=False)
         row.save()
-    _add_event(opinion, "received")
+    insert_row(OpinionEvent(opinion=opinion, kind="received", at=opinion.created_at))
     count_received(opinion)  # the station's figures: one upsert (renda.opinions.stats)
     record_event(
         opinion,
@@ -266,7 +289,7 @@ def submit_opinion(
         by=recorded_by,
         data={
             "channel": channel,
-            "congress": target.pk,
+            "congress": target_id,
             "station": station_obj.pk if station_obj else None,
             "deputy": deputy_obj.pk if deputy_obj else None,
             "category": opinion.category_id,
@@ -274,6 +297,7 @@ def submit_opinion(
             "images": len(images),
             "anonymous": anonymous,
         },
+        lane=True,  # the public lanes: submissions append side by side (renda.audit.actions)
     )
     if deputy_obj is not None and deputy_obj.person.user_id:
         notify(
@@ -285,17 +309,46 @@ def submit_opinion(
     return opinion
 
 
+@cache
+def _tracking_sql() -> tuple[str, tuple[type[Any], ...], list[list[Any]]]:
+    """The tracking look-up: the opinion with its category (and its parent), station and
+    congress — what tracking_view reads — in one statement built once (renda.plainsql)."""
+    quote = connection.ops.quote_name
+    models = (Opinion, OpinionCategory, OpinionCategory, Station, Congress)
+    select, converters = select_sql(*zip(models, ("o", "c", "p", "s", "g"), strict=True))
+    cat = quote(OpinionCategory._meta.db_table)
+    sql = (
+        f"SELECT {select} FROM {quote(Opinion._meta.db_table)} o"  # noqa: S608 - model names
+        f" JOIN {cat} c ON c.id = o.category_id LEFT JOIN {cat} p ON p.id = c.parent_id"
+        f" LEFT JOIN {quote(Station._meta.db_table)} s ON s.id = o.station_id"
+        f" JOIN {quote(Congress._meta.db_table)} g ON g.id = o.congress_id"
+        " WHERE o.tracking_code = %s"
+    )
+    return sql, models, converters
+
+
 def get_by_tracking_code(code: Any) -> Opinion:
-    """The opinion behind a tracking code, or NotFound (the same for a malformed code)."""
+    """The opinion behind a tracking code, or NotFound (the same for a malformed code); with its
+    category (and parent), station and congress loaded, as select_related would load them: one
+    indexed read of the unique code, in plain SQL (the public look-up's hot path)."""
     if not isinstance(code, str) or not (10 <= len(code) <= 32):
         raise NotFound(_("No opinion has this tracking code."))
-    # tracking_code is unique: no ORDER BY (first() would add one); with what tracking_view reads.
-    found = Opinion.objects.filter(tracking_code=code).select_related(
-        "category__parent", "station", "congress"
-    )[:1]
-    opinion = next(iter(found), None)
-    if opinion is None:
+    sql, models, converters = _tracking_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code])
+        row = cursor.fetchone()
+    if row is None:
         raise NotFound(_("No opinion has this tracking code."))
+    objects, start = [], 0
+    for model, conv in zip(models, converters, strict=True):
+        objects.append(from_row(model, list(row[start : start + len(conv)]), conv))
+        start += len(conv)
+    opinion, category, parent, station, congress = objects
+    Opinion._meta.get_field("category").set_cached_value(opinion, category)
+    if category.parent_id is not None:
+        OpinionCategory._meta.get_field("parent").set_cached_value(category, parent)
+    Opinion._meta.get_field("station").set_cached_value(opinion, station)
+    Opinion._meta.get_field("congress").set_cached_value(opinion, congress)
     return opinion
 
 

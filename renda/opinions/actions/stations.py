@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from renda.accounts.choices import Role
 from renda.accounts.models import RoleAssignment, User
 from renda.audit.actions import record_event
+from renda.deputies.actions.activities import record_held_reception
 from renda.deputies.models import Deputyship
 from renda.errors import DomainError, InvalidInput, require
 from renda.orgs.models import Congress
@@ -214,7 +215,8 @@ def update_reception_day(
 @transaction.atomic
 def mark_reception_held(day: ReceptionDay, *, note: str = "", by: User) -> ReceptionDay:
     """Mark a planned reception day held (counted in the station's performance); not before
-    it has started."""
+    it has started. Each deputy on duty gets a duty record of kind reception (DOMAIN.md §3.5)
+    through the day's activity (renda.deputies: record_held_reception)."""
     day = _lock_day(day, by)
     _require_planned(day)
     if day.starts_at > timezone.now():
@@ -222,8 +224,22 @@ def mark_reception_held(day: ReceptionDay, *, note: str = "", by: User) -> Recep
     day.state = ReceptionState.HELD
     if note.strip():
         day.note = note.strip()
-    day.save(update_fields=["state", "note"])
-    record_event(day, "reception_day.held", by=by, data={"note": day.note})
+    # The deputies on duty get their duty record (kind reception) through the day's activity.
+    station = day.station
+    day.activity = record_held_reception(
+        station.congress,
+        title=_("Reception day at %(station)s") % {"station": station.name},
+        location=station.address or station.name,
+        starts_at=day.starts_at,
+        ends_at=day.ends_at,
+        deputyship_ids=day.deputies.values_list("pk", flat=True),
+        activity=day.activity,
+        by=by,
+    )
+    day.save(update_fields=["state", "note", "activity"])
+    record_event(
+        day, "reception_day.held", by=by, data={"note": day.note, "activity": day.activity.pk}
+    )
     return day
 
 

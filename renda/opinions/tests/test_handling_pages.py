@@ -82,3 +82,21 @@ def test_the_page_offers_only_what_the_state_allows(world, signed_in):
     html = signed_in("station").get(f"/opinions/handling/{fresh.pk}/").content.decode()
     assert 'data-testid="outcome-pass_up"' not in html  # the city has no higher congress
     assert 'data-testid="outcome-merge"' in html
+
+
+def test_a_suggestion_made_from_an_opinion_links_back_to_it_for_those_who_may_see_it(
+    world, signed_in
+):
+    """OP-TRIAGE suggestion, linked both ways: the suggestion's page lists the opinion it was
+    made from, with a link to its handling page — only for those who may see the opinion."""
+    from renda.suggestions.views_deputy import source_opinions
+
+    op = opinion(world, deputy="deputy")
+    suggestion = triage(op, "suggestion", by=world["station"]).suggestion
+    html = signed_in("deputy").get(f"/suggestions/{suggestion.pk}/").content.decode()
+    assert 'data-testid="source-opinions"' in html
+    assert f'href="/opinions/handling/{op.pk}/"' in html
+    assert signed_in("deputy").get(f"/opinions/handling/{op.pk}/").status_code == 200
+    # Someone outside the opinion's scope (a unit's clerk, no referral) gets no link.
+    assert source_opinions(world["edu_clerk"], suggestion) == []
+    assert source_opinions(world["affairs"], suggestion) == [op]

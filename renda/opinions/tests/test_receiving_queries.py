@@ -14,14 +14,19 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from renda.audit.actions import lanes
+from renda.audit.models import AuditEvent
+from renda.audit.queries import verify_chain
 from renda.deputies import ratelimits
 from renda.opinions.actions.receiving import submit_opinion
+from renda.opinions.models import Opinion
 from renda.opinions.tests.receiving_builders import answer, category, station
 
 # Queries an anonymous submission makes beside the transaction's own statements: the station,
-# the category, the opinion, its first event, the station's day figures (one upsert), the audit
-# chain head (locked), the audit event, the head's update, and the home page versions moved
-# after the commit. Counted without SAVEPOINT/RELEASE (the test's transaction adds them).
+# the category, the opinion, its first event, the station's day figures (one upsert), a public
+# audit lane's head (locked: the first free one), the audit event, the head's update, and the
+# home page versions moved after the commit. Counted without SAVEPOINT/RELEASE (the test's
+# transaction adds them).
 SUBMIT_QUERIES = 9
 # A tracking look-up: the opinion with its category, station and congress (one query), its
 # history; once answered, the referral's answer and the legal calendar (the rating window).
@@ -84,6 +89,18 @@ def test_submit_makes_a_fixed_number_of_queries_whatever_is_stored(world: Any, a
         _submit(api, st, 99)
     assert len(_sql(first)) == SUBMIT_QUERIES, _sql(first)
     assert len(_sql(later)) == SUBMIT_QUERIES, _sql(later)
+
+
+def test_a_submission_is_audited_on_a_public_lane_that_verifies(world: Any, api: Any) -> None:
+    """OP-RECEIVE: opinion.received goes to a public lane (renda.audit.actions), in the same
+    transaction, and the whole trail still verifies."""
+    st = station(world)
+    code = _submit(api, st, 0)
+    opinion = Opinion.objects.get(tracking_code=code)
+    event = AuditEvent.objects.get(verb="opinion.received", object_id=str(opinion.pk))
+    assert event.chain in lanes()
+    assert event.data["station"] == st.pk and event.data["congress"] == st.congress_id
+    assert verify_chain()[1] is None
 
 
 @pytest.mark.parametrize("page", [False, True], ids=["api", "page"])
@@ -171,3 +188,82 @@ def test_redis_limits_count_in_one_round_trip_with_expiry() -> None:
         finally:
             for key in client.scan_iter(f"{prefix}:*"):
                 client.delete(key)
+
+
+@pytest.mark.parametrize("backend", ["redis", "database"])
+def test_a_tracking_hit_counts_and_judges_in_one_step(backend: str, db: Any) -> None:
+    """OP-ABUSE, tracking: `hit` counts the look-up and refuses past the limit (Redis: one
+    MULTI whose INCRs are the counts; the database cache: check, then count); the address and
+    the phone limits of a submission are judged together (one MGET on Redis)."""
+    if backend == "redis" and not _redis_up():
+        pytest.skip("no Redis at RENDA_TEST_REDIS_URL")
+    prefix = f"renda-rl-test-{uuid.uuid4().hex[:8]}"
+    ratelimit = (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+        if backend == "redis"
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "renda_rate_limits",
+        }
+    )
+    caches = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": ratelimit,
+    }
+    with override_settings(CACHES=caches):
+        from django.core.cache import caches as handler
+
+        cache = handler["ratelimit"]
+        limits = [(2, 600), (100, 86400)]
+        try:
+            assert ratelimits.hit("h", "10.0.0.7", limits).allowed
+            assert ratelimits.hit("h", "10.0.0.7", limits).allowed
+            refused = ratelimits.hit("h", "10.0.0.7", limits)
+            assert not refused.allowed and 0 < refused.retry_after_seconds <= 601
+            assert ratelimits.hit("h", "10.0.0.8", limits).allowed  # another address
+            both = [("a", "10.0.0.7", [(1, 600)]), ("p", "13700001111", [(1, 600)])]
+            assert ratelimits.check_all(both).allowed
+            ratelimits.count_all(both)
+            assert not ratelimits.check_all(both).allowed
+            assert not ratelimits.check_all([both[1]]).allowed  # the phone's own counter
+        finally:
+            client = ratelimits._redis(cache)
+            if client is not None:
+                for key in client.scan_iter(f"{prefix}:*"):
+                    client.delete(key)
+
+
+def test_the_plain_sql_look_up_reads_what_the_orm_reads(world: Any, api: Any) -> None:
+    """renda.plainsql: the tracking look-up's joined read (and the history's) gives the same
+    values, converted the same way (aware datetimes, booleans, decimals), as the ORM's
+    select_related — on SQLite and PostgreSQL alike."""
+    from renda.opinions.actions.receiving import get_by_tracking_code
+    from renda.opinions.queries_receiving import public_history
+
+    code = _submit(api, station(world), 1)
+    raw = get_by_tracking_code(code)
+    orm = Opinion.objects.select_related("category__parent", "station", "congress").get(
+        tracking_code=code
+    )
+
+    def same(a: Any, b: Any) -> None:
+        assert type(a) is type(b)
+        for f in type(a)._meta.concrete_fields:
+            assert getattr(a, f.attname) == getattr(b, f.attname), f.name
+            assert type(getattr(a, f.attname)) is type(getattr(b, f.attname)), f.name
+
+    same(raw, orm)
+    same(raw.category, orm.category)
+    same(raw.station, orm.station)
+    same(raw.congress, orm.congress)
+    if orm.category.parent_id:
+        same(raw.category.parent, orm.category.parent)
+    history = public_history(raw)
+    expected = list(orm.events.order_by("at", "id"))
+    assert len(history) == len(expected) == 1
+    same(history[0], expected[0])
+    assert history[0].at.tzinfo is not None

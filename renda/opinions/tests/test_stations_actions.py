@@ -10,7 +10,9 @@ import pytest
 from django.utils import timezone
 
 from renda.audit.models import AuditEvent
-from renda.deputies.models import Deputyship
+from renda.deputies import tallies
+from renda.deputies.choices import ActivityState, DutyKind
+from renda.deputies.models import Deputyship, DutyRecord, DutyTally
 from renda.errors import DomainError, Forbidden, InvalidInput
 from renda.opinions.actions.stations import (
     StationData,
@@ -148,12 +150,51 @@ def test_reception_day_lifecycle(world: Any) -> None:
     with pytest.raises(InvalidInput, match="why"):
         cancel_reception_day(second, note=" ", by=world["affairs"])
     cancel_reception_day(second, note="台风预警", by=world["affairs"])
-    assert _verbs()[-4:] == [
+    assert _verbs()[-6:] == [
         "reception_day.updated",
+        "activity.created",  # the deputies' activity for the day (its duty records)
+        "activity.closed",
         "reception_day.held",
         "reception_day.planned",
         "reception_day.cancelled",
     ]
+
+
+def test_a_held_reception_day_gives_each_deputy_on_duty_a_reception_duty_record(
+    world: Any,
+) -> None:
+    """DOMAIN.md §3.5: receiving citizens at a station is a duty. Marking the day held writes,
+    through the deputies' activity (kind reception, linked as ReceptionDay.activity), one duty
+    record per deputy on duty, counted in their tallies (what the record and DEP-SCORE read)."""
+    st = create_station(world.city, _data(world), by=world["affairs"])
+    on_duty = list(Deputyship.objects.filter(congress=world.city, status="active")[:2])
+    start = timezone.now() - timedelta(hours=2)
+    day = plan_reception_day(
+        st,
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        deputies=on_duty,
+        by=world["affairs"],
+    )
+    mark_reception_held(day, by=world["station"])
+    day.refresh_from_db()
+    activity = day.activity
+    assert activity is not None
+    assert (activity.kind, activity.state, activity.congress_id) == (
+        DutyKind.RECEPTION,
+        ActivityState.CLOSED,
+        world.city.pk,
+    )
+    records = DutyRecord.objects.filter(activity=activity)
+    assert sorted(r.deputyship_id for r in records) == sorted(d.pk for d in on_duty)
+    assert {r.kind for r in records} == {DutyKind.RECEPTION}
+    assert {r.occurred_on for r in records} == {timezone.localdate(start)}
+    for deputy in on_duty:
+        tally = DutyTally.objects.get(deputyship=deputy, kind=DutyKind.RECEPTION, year=start.year)
+        assert tally.n == 1
+    assert tallies.check([d.pk for d in on_duty]) == []
+    # Nobody on duty is "absent": the staff marked the day held, so they were there.
+    assert not DutyRecord.objects.filter(activity=activity, kind=DutyKind.ABSENCE).exists()
 
 
 def test_reception_day_times_are_checked(world: Any) -> None:
