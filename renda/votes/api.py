@@ -77,20 +77,20 @@ class MeetingIn(Schema):
     members: Annotated[list[Id], Field(max_length=5000)] | None = None
 
 
-class AttendanceIn(Schema):
+class RollEntryIn(Schema):
     user: Id
     present: bool
     leave: bool = False
 
 
-class AttendanceOut(Schema):
+class RollEntryOut(Schema):
     user: int
     present: bool
     leave: bool
     quorum: QuorumOut
 
 
-class ChoiceIn(Schema):
+class BallotChoiceIn(Schema):
     label: Label
     detail: Annotated[str, Field(max_length=2000)] = ""
     ref_type: Annotated[str, Field(max_length=40)] = ""
@@ -101,12 +101,12 @@ class BallotIn(Schema):
     kind: Literal["livelihood", "motion", "appointment", "evaluation"]
     meeting: Id
     title: Annotated[str, Field(max_length=200)] = ""
-    choices: Annotated[list[Label | ChoiceIn], Field(min_length=1, max_length=500)]
+    choices: Annotated[list[Label | BallotChoiceIn], Field(min_length=1, max_length=500)]
     max_choices: Annotated[int, Field(ge=1, le=500)] = 1
     secret: bool = True
 
 
-class ChoiceOut(Schema):
+class BallotChoiceOut(Schema):
     id: int
     position: int
     label: str
@@ -126,7 +126,7 @@ class BallotOut(Schema):
     secret: bool
     rule: str
     runoff_of: int | None
-    choices: list[ChoiceOut]
+    choices: list[BallotChoiceOut]
 
 
 class VoteIn(Schema):
@@ -135,11 +135,11 @@ class VoteIn(Schema):
     answers: Annotated[dict[str, str], Field(max_length=500)] | None = None
 
 
-class ReceiptOut(Schema):
+class VoteReceiptOut(Schema):
     receipt: str
 
 
-class ReceiptIn(Schema):
+class ReceiptCheckIn(Schema):
     receipt: Annotated[str, Field(max_length=60)]
 
 
@@ -168,7 +168,7 @@ def _ballot_out(b: Ballot) -> BallotOut:
         rule=b.rule,
         runoff_of=b.runoff_of_id,
         choices=[
-            ChoiceOut(
+            BallotChoiceOut(
                 id=c.pk,
                 position=c.position,
                 label=c.label,
@@ -216,16 +216,16 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> MeetingOut:
 
 @router.post(
     "/meetings/{int:meeting_id}/attendance",
-    response=AttendanceOut,
+    response=RollEntryOut,
     summary="Mark a member present, absent or on leave (office)",
 )
-def attendance(request: HttpRequest, meeting_id: int, payload: AttendanceIn) -> AttendanceOut:
+def attendance(request: HttpRequest, meeting_id: int, payload: RollEntryIn) -> RollEntryOut:
     meeting = get_meeting_for_office(request.user, meeting_id)
     member = actions.mark_attendance(
         meeting, user=payload.user, present=payload.present, leave=payload.leave, by=request.user
     )
     q = quorum_status(meeting)
-    return AttendanceOut(
+    return RollEntryOut(
         user=member.user_id, present=member.present, leave=member.leave, quorum=QuorumOut(**vars(q))
     )
 
@@ -292,7 +292,7 @@ def runoff(request: HttpRequest, ballot_id: int) -> Any:
 
 
 @router.post(
-    "/ballots/{int:ballot_id}/votes", response={201: ReceiptOut}, summary="Vote (a member)"
+    "/ballots/{int:ballot_id}/votes", response={201: VoteReceiptOut}, summary="Vote (a member)"
 )
 def vote(request: HttpRequest, ballot_id: int, payload: VoteIn) -> Any:
     ballot = get_ballot_for_user(request.user, ballot_id)
@@ -308,7 +308,7 @@ def vote(request: HttpRequest, ballot_id: int, payload: VoteIn) -> Any:
     receipt = actions.cast_vote(
         ballot, voter=request.user, choices=payload.choices, answers=answers
     )
-    return Status(201, ReceiptOut(receipt=receipt))
+    return Status(201, VoteReceiptOut(receipt=receipt))
 
 
 @router.get("/ballots/{int:ballot_id}/result", summary="The result (tally only after close)")
@@ -317,7 +317,7 @@ def result(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
 
 
 @router.post("/receipts/check", summary="Check that the paper of a receipt was counted")
-def check_receipt(request: HttpRequest, payload: ReceiptIn) -> dict[str, Any]:
+def check_receipt(request: HttpRequest, payload: ReceiptCheckIn) -> dict[str, Any]:
     from .queries import paper_lines
 
     paper = find_paper(payload.receipt)
