@@ -30,6 +30,7 @@ from renda.errors import DomainError, InvalidInput, NotFound, require
 from renda.notifications.actions import notify
 from renda.orgs.models import Congress
 from renda.rules.profiles import profile_for
+from renda.search.index import index
 
 from ..choices import Channel, OpinionState, Rating
 from ..images import CleanImage, max_count
@@ -258,6 +259,7 @@ def submit_opinion(
         )
         row.file.save(f"photo.{image.extension}", ContentFile(image.data), save=False)
         row.save()
+    index(opinion)  # issue 7: searchable in the same transaction
     _add_event(opinion, "received")
     count_received(opinion)  # the station's figures: one upsert (renda.opinions.stats)
     record_event(
