@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from renda.errors import InvalidInput
 
 from .models import Kind, SearchTerm
-from .segment import query_words, tokens
+from .segment import clean, marked_words, query_words, tokens
 from .snippets import SNIPPET_CHARS, highlight
 
 PER_PAGE = 20
@@ -166,7 +167,10 @@ def _ranked_sql(where_sql: str) -> tuple[str, str]:
 def _ranked(
     kind: str, match: str, qs: QuerySet[Any], limit: int
 ) -> tuple[list[tuple[int, float]], int]:
-    sub_sql, sub_params = qs.order_by().values("pk").query.sql_with_params()
+    try:
+        sub_sql, sub_params = qs.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # nothing of this kind is visible (e.g. `pk__in=[]`)
+        return [], 0
     ranked_sql, count_sql = _ranked_sql(sub_sql)
     head = [match, match] if connection.vendor == "postgresql" else [match]
     with connection.cursor() as cursor:
@@ -213,7 +217,7 @@ def search(
         total += min(n, COUNT_CAP)
     found.sort(key=lambda r: -r[0])
     window = found[(page - 1) * per_page : wanted]
-    hits = _hits(user, window, words)
+    hits = _hits(user, window, marked_words(q or ""))
     return Results(q or "", words, hits, total, capped, page, per_page)
 
 
@@ -366,8 +370,8 @@ def similar_suggestions(
 
     from .models import SearchDocument
 
-    title_words = " ".join(tokens(title or ""))
-    body_words = " ".join(tokens((body or "")[:5000]))
+    title_words = " ".join(tokens(clean(title or "")))
+    body_words = " ".join(tokens(clean(body or "")[:5000]))
     query = _vector(title_words, body_words)
     if not query:
         return []

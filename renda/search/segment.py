@@ -117,6 +117,11 @@ def clean(text: str) -> str:
     )
 
 
+def marked_words(query: str) -> list[str]:
+    """The words of a query to mark in snippets: every piece, long and short (护理员 and 护理)."""
+    return list(dict.fromkeys(tokens(clean(query)[:QUERY_MAX_CHARS])))[: QUERY_MAX_WORDS * 3]
+
+
 def query_words(query: str) -> list[str]:
     """The words to look for: the query cut like the indexed text, keeping only the smallest
     pieces (中华人民共和国 → 中华, 华人, 人民, 共和 — each is in the index of a text containing

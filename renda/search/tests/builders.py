@@ -19,11 +19,11 @@ def draft(world: Any, title: str, body: str = "", deputy: str = "deputy") -> Sug
     return create_draft(world.city, by=world[deputy], title=title, body=body)
 
 
-def submitted(world: Any, title: str, body: str = "", deputy: str = "deputy") -> Suggestion:
+def submitted(world: Any, title: str, body: str = "正文。", deputy: str = "deputy") -> Suggestion:
     return submit(draft(world, title, body, deputy), by=world[deputy])
 
 
-def registered(world: Any, title: str, body: str = "", deputy: str = "deputy") -> Suggestion:
+def registered(world: Any, title: str, body: str = "正文。", deputy: str = "deputy") -> Suggestion:
     return register(submitted(world, title, body, deputy), by=world["affairs"])
 
 
