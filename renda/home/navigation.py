@@ -177,6 +177,7 @@ NAV: list[NavItem] = [
     NavItem("my_score", _("My performance points"), "deputies:my_score", _is_deputy, "my_duty"),
     NavItem("citizen_messages", _("Citizens' messages"), "deputies:messages", _is_deputy),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
+    NavItem("search", _("Search"), "search:page"),
     NavItem(
         "office_inbox",
         _("Suggestions to handle"),

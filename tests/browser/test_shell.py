@@ -36,11 +36,20 @@ class Expect:
     unread: int = 0
 
 
-ALL = ("home", "notifications")
-ORGS = ("home", "orgs", "notifications", "stats", "station_stats")
-CAL = ("home", "calendar", "notifications")
-DEPUTY = ("home", "mine", "my_duties", "my_score", "citizen_messages", "notifications", "opinions")
-UNIT = ("home", "calendar", "notifications", "stats", "unit_queue", "opinions")
+ALL = ("home", "notifications", "search")
+ORGS = ("home", "orgs", "notifications", "search", "stats", "station_stats")
+CAL = ("home", "calendar", "notifications", "search")
+DEPUTY = (
+    "home",
+    "mine",
+    "my_duties",
+    "my_score",
+    "citizen_messages",
+    "notifications",
+    "search",
+    "opinions",
+)
+UNIT = ("home", "calendar", "notifications", "search", "stats", "unit_queue", "opinions")
 
 # What each person of the world fixture must see: panels in page order, header entries.
 EXPECT: dict[str, Expect] = {
@@ -52,6 +61,7 @@ EXPECT: dict[str, Expect] = {
             "calendar",
             "accounts",
             "notifications",
+            "search",
             "office_inbox",
             "stats",
             "deputies",
@@ -71,6 +81,7 @@ EXPECT: dict[str, Expect] = {
             "orgs",
             "calendar",
             "notifications",
+            "search",
             "office_inbox",
             "stats",
             "deputies",
@@ -89,7 +100,7 @@ EXPECT: dict[str, Expect] = {
     "transport_clerk": Expect(("unit", "inbox"), UNIT),
     "station": Expect(
         ("station", "organiser-activities", "inbox"),
-        ("home", "notifications", "activities", "opinions", "stations"),
+        ("home", "notifications", "search", "activities", "opinions", "stations"),
     ),
     "sc_member": Expect(
         ("deputy", "sc", "deputy-activities", "deputy-public", "inbox"), DEPUTY, unread=12
