@@ -173,13 +173,16 @@ def _narrow(user: Any, kind: str, where: Q) -> QuerySet[Any] | None:
 
 
 # --- the full-text query, per database -------------------------------------------------------
-def match_expression(words: list[str]) -> str:
-    """The words as the database's full-text query: every word, each as a prefix. Words are
-    quoted (FTS5 "…", tsquery '…'), so no character of a query is read as query syntax."""
+def match_expression(words: list[str], *, prefix: bool = True) -> str:
+    """The words as the database's full-text query: every word, each as a prefix (or whole).
+    Words are quoted (FTS5 "…", tsquery '…'), so no character of a query is read as query
+    syntax."""
     if connection.vendor == "postgresql":
-        quoted = ("'" + w.replace("\\", "\\\\").replace("'", "''") + "':*" for w in words)
+        tail = ":*" if prefix else ""
+        quoted = ("'" + w.replace("\\", "\\\\").replace("'", "''") + "'" + tail for w in words)
         return " & ".join(quoted)
-    return " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    tail = "*" if prefix else ""
+    return " AND ".join('"' + w.replace('"', '""') + '"' + tail for w in words)
 
 
 def _ranked_sql(where_sql: str) -> tuple[str, str]:
@@ -415,7 +418,7 @@ def _hits(user: Any, window: list[tuple[float, str, int]], words: list[str]) -> 
 # --- similar suggestions (并案) ---------------------------------------------------------------
 SIMILAR_LIMIT = 5
 SIMILAR_MIN_SCORE = 0.3
-CANDIDATES = 200
+CANDIDATES = 100
 RARE_WORDS = 4
 
 
@@ -443,26 +446,17 @@ BOILERPLATE = frozenset("关于 的 建议 意见 议案 和 与 及 对 在 了
 
 def _vector(title: str, body: str) -> Counter[str]:
     """Word counts, a title word counting twice (the title names the matter)."""
-    vec: Counter[str] = Counter()
+    vec = Counter(body.split())
     for w in title.split():
-        if w not in BOILERPLATE:
-            vec[w] += 2
-    for w in body.split():
-        if w not in BOILERPLATE:
-            vec[w] += 1
+        vec[w] += 2
+    for w in BOILERPLATE.intersection(vec):
+        del vec[w]
     return vec
 
 
 def _widest(words: list[str]) -> list[str]:
     """The shared words to show: 老城区, not also 老城 and 城区 inside it."""
     return [w for w in words if not any(o != w and w in o for o in words)]
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    dot = sum(v * b[w] for w, v in a.items() if w in b)
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
 
 
 def similar_suggestions(
@@ -493,6 +487,7 @@ def similar_suggestions(
         return []
     idf = _weights(list(query))
     qvec = {w: c * idf[w] for w, c in query.items()}
+    qnorm = math.sqrt(sum(v * v for v in qvec.values()))
     # The rarest words name the matter; single characters say little.
     ranked = sorted(query, key=lambda w: (len(w) < 2, -idf[w], -len(w)))
     rare = ranked[:RARE_WORDS]
@@ -501,9 +496,9 @@ def similar_suggestions(
     else:
         pairs = [(rare[0],)]
     if connection.vendor == "postgresql":
-        match = " | ".join("(" + match_expression(list(p)) + ")" for p in pairs)
+        match = " | ".join("(" + match_expression(list(p), prefix=False) + ")" for p in pairs)
     else:
-        match = " OR ".join("(" + match_expression(list(p)) + ")" for p in pairs)
+        match = " OR ".join("(" + match_expression(list(p), prefix=False) + ")" for p in pairs)
     top = _top(Kind.SUGGESTION, match, CANDIDATES, congress=congress)
     ids = [pk for pk, _s in top]
     seen = set(published_suggestions().filter(pk__in=ids).order_by().values_list("pk", flat=True))
@@ -523,12 +518,17 @@ def similar_suggestions(
     scored: list[tuple[float, int, list[str]]] = []
     for pk, t, b in docs:
         vec = _vector(t, b)
-        # Words only the candidate has weigh 1 (their rarity does not change the dot product,
-        # only the candidate's length).
-        cvec = {w: c * idf.get(w, 1.0) for w, c in vec.items()}
-        score = _cosine(qvec, cvec)
+        # Only the query's words carry their weight; the candidate's other words weigh 1 (they
+        # add nothing to the dot product, only to the candidate's length).
+        shared_words = [w for w in qvec if w in vec]
+        dot = sum(qvec[w] * vec[w] * idf[w] for w in shared_words)
+        norm2 = sum(c * c for c in vec.values()) + sum(
+            (vec[w] * idf[w]) ** 2 - vec[w] ** 2 for w in shared_words
+        )
+        score = dot / (qnorm * math.sqrt(norm2)) if norm2 > 0 and qnorm else 0.0
+        cvec = {w: vec[w] * idf[w] for w in shared_words}
         if score >= SIMILAR_MIN_SCORE:
-            shared = sorted((w for w in qvec if w in cvec), key=lambda w: -(qvec[w] * cvec[w]))[:5]
+            shared = _widest(sorted(cvec, key=lambda w: -(qvec[w] * cvec[w])))[:5]
             scored.append((score, pk, shared))
     scored.sort(key=lambda r: (-r[0], -r[1]))
     top = scored[:limit]

@@ -59,7 +59,7 @@ def test_similar_contract(api: Any, world: Any) -> None:
     assert response.status_code == 200, response.content
     items = response.json()["items"]
     assert [i["id"] for i in items] == [s.pk]
-    assert 0 < items[0]["score"] <= 1 and "停车" in items[0]["shared"]
+    assert 0 < items[0]["score"] <= 1 and "停车难" in items[0]["shared"]
     assert items[0]["title"] == s.title
 
 
