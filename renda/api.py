@@ -31,6 +31,7 @@ from renda.opinions.api_receiving import router as opinions_receiving_router
 from renda.opinions.api_stations import router as stations_router
 from renda.opinions.api_stats import router as station_stats_router
 from renda.orgs.api import router as orgs_router
+from renda.search.api import router as search_router
 from renda.suggestions.api_answers import commitments_router
 from renda.suggestions.api_answers import router as suggestions_answers_router
 from renda.suggestions.api_assignment import return_requests_router
@@ -161,6 +162,7 @@ api.add_router("", accounts_router, tags=["accounts"])
 api.add_router("/calendar", calendar_router, tags=["calendar"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
 api.add_router("", orgs_router, tags=["orgs"])
+api.add_router("", search_router, tags=["search"])
 api.add_router("/suggestions", suggestions_submission_router, tags=["suggestions"])
 api.add_router("/suggestions", suggestions_assignment_router, tags=["suggestions"])
 api.add_router("/return-requests", return_requests_router, tags=["suggestions"])

@@ -19,6 +19,7 @@ urlpatterns = [
     path("livelihood/", include("renda.livelihood.urls")),
     path("minsheng/", include("renda.livelihood.urls_public")),
     path("votes/", include("renda.votes.urls")),
+    path("search/", include("renda.search.urls")),
     path("d/", include("renda.deputies.urls_profile")),
     path("", include("renda.opinions.urls_public")),
     path("django-admin/", admin.site.urls),

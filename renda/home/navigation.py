@@ -196,6 +196,7 @@ NAV: list[NavItem] = [
     NavItem("my_votes", _("My votes"), "votes:mine", _may_vote, "my_duty"),
     NavItem("citizen_messages", _("Citizens' messages"), "deputies:messages", _is_deputy),
     NavItem("notifications", _("Notifications"), "notifications:inbox"),
+    NavItem("search", _("Search"), "search:page"),
     NavItem(
         "office_inbox",
         _("Suggestions to handle"),

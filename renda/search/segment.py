@@ -15,9 +15,11 @@ data directory (no network, nothing written outside RENDA_DATA_DIR).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
@@ -51,6 +53,7 @@ def add_words(words: Iterable[str]) -> None:
         word = normalize(word).strip()
         if word:
             tokenizer.add_word(word)
+    _cut_cached.cache_clear()
 
 
 def normalize(text: str) -> str:
@@ -69,12 +72,62 @@ def tokens(text: str, *, for_search: bool = True) -> list[str]:
 
     `for_search` also yields the shorter words inside long ones (中华人民共和国 → 中华, 人民,
     共和国, ...) so that a short query finds them."""
+    words: list[str] = []
+    for clause in _CLAUSE_BREAK.split(normalize(text)):
+        if clause:
+            words.extend(_cut(clause, for_search))
+    return words
+
+
+# Where jieba never joins two sides into one word (whitespace and punctuation outside its word
+# characters): each clause is cut on its own, and clauses seen before (answer boilerplate such
+# as 经认真研究，现答复如下) come from a bounded cache — the same words, cut once.
+_CLAUSE_BREAK = re.compile(r"[\s，。；：！？、,;:!?（）()《》「」“”‘’\"'\[\]【】]+")
+
+
+@lru_cache(maxsize=50_000)
+def _cut_cached(clause: str, for_search: bool) -> tuple[str, ...]:
     tokenizer = _get_tokenizer()
-    text = normalize(text)
-    cut = tokenizer.cut_for_search(text) if for_search else tokenizer.cut(text)
-    return [token for token in (t.strip() for t in cut) if token and _is_word(token)]
+    cut = tokenizer.cut_for_search(clause) if for_search else tokenizer.cut(clause)
+    return tuple(token for token in (t.strip() for t in cut) if token and _is_word(token))
+
+
+def _cut(clause: str, for_search: bool) -> tuple[str, ...]:
+    if len(clause) > 200:  # long runs are rarely repeated: not worth a cache slot
+        return _cut_cached.__wrapped__(clause, for_search)
+    return _cut_cached(clause, for_search)
 
 
 def segmented(text: str) -> str:
     """`text` as space-separated words, the form full-text indexes store."""
     return " ".join(tokens(text))
+
+
+# A query is cut to this many characters and this many words: enough for any real question,
+# and it keeps every lexeme far below PostgreSQL's 2 047-byte limit and the query plan small.
+QUERY_MAX_CHARS = 200
+QUERY_MAX_WORDS = 12
+
+
+def clean(text: str) -> str:
+    """`text` without what no database can hold or no person meant: NUL and other control
+    characters, lone surrogates (not encodable as UTF-8) and unassigned code points."""
+    return "".join(
+        ch if unicodedata.category(ch) not in ("Cc", "Cs", "Cn", "Co") else " " for ch in text or ""
+    )
+
+
+def marked_words(query: str) -> list[str]:
+    """The words of a query to mark in snippets: every piece, long and short (护理员 and 护理)."""
+    return list(dict.fromkeys(tokens(clean(query)[:QUERY_MAX_CHARS])))[: QUERY_MAX_WORDS * 3]
+
+
+def query_words(query: str) -> list[str]:
+    """The words to look for: the query cut like the indexed text, keeping only the smallest
+    pieces (中华人民共和国 → 中华, 华人, 人民, 共和 — each is in the index of a text containing
+    it, whatever way that text was cut as a whole). Each is then matched as a prefix of the
+    indexed words, so a single 养 finds 养老 (docs/search.md, "Short words")."""
+    words = tokens(clean(query)[:QUERY_MAX_CHARS])
+    unique = list(dict.fromkeys(words))
+    smallest = [w for w in unique if not any(o != w and o in w for o in unique)]
+    return smallest[:QUERY_MAX_WORDS]

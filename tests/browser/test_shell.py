@@ -36,9 +36,9 @@ class Expect:
     unread: int = 0
 
 
-ALL = ("home", "notifications")
-ORGS = ("home", "orgs", "notifications", "stats", "station_stats")
-CAL = ("home", "calendar", "notifications")
+ALL = ("home", "notifications", "search")
+ORGS = ("home", "orgs", "notifications", "search", "stats", "station_stats")
+CAL = ("home", "calendar", "notifications", "search")
 DEPUTY = (
     "home",
     "mine",
@@ -47,10 +47,20 @@ DEPUTY = (
     "my_votes",
     "citizen_messages",
     "notifications",
+    "search",
     "opinions",
     "livelihood",
 )
-UNIT = ("home", "calendar", "notifications", "stats", "unit_queue", "opinions", "livelihood")
+UNIT = (
+    "home",
+    "calendar",
+    "notifications",
+    "search",
+    "stats",
+    "unit_queue",
+    "opinions",
+    "livelihood",
+)
 
 # What each person of the world fixture must see: panels in page order, header entries.
 EXPECT: dict[str, Expect] = {
@@ -62,6 +72,7 @@ EXPECT: dict[str, Expect] = {
             "calendar",
             "accounts",
             "notifications",
+            "search",
             "office_inbox",
             "stats",
             "deputies",
@@ -83,6 +94,7 @@ EXPECT: dict[str, Expect] = {
             "orgs",
             "calendar",
             "notifications",
+            "search",
             "office_inbox",
             "stats",
             "deputies",
@@ -103,7 +115,7 @@ EXPECT: dict[str, Expect] = {
     "transport_clerk": Expect(("unit", "inbox"), UNIT),
     "station": Expect(
         ("station", "organiser-activities", "inbox"),
-        ("home", "notifications", "activities", "opinions", "stations"),
+        ("home", "notifications", "search", "activities", "opinions", "stations"),
     ),
     "sc_member": Expect(
         ("deputy", "sc", "deputy-activities", "deputy-public", "inbox"), DEPUTY, unread=12

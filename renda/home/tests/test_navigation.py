@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from renda.home.context_processors import LazyUnreadCount, shell
 from renda.home.navigation import NAV, navigation_for
 
-ALL = {"home", "notifications"}
+ALL = {"home", "notifications", "search"}
 OFFICE = {"orgs", "calendar", "office_inbox", "stats", "deputies", "activities", "deputy_scores"}
 OFFICE |= {"coverage", "stations", "station_stats", "opinions", "meetings", "livelihood"}
 DEPUTY = {"mine", "my_score", "my_duties", "my_votes", "citizen_messages", "opinions", "livelihood"}
@@ -71,6 +71,7 @@ def test_staff_see_the_administration_entry(world):
         "calendar",
         "accounts",
         "notifications",
+        "search",
         "office_inbox",
         "stats",
         "deputies",
@@ -132,6 +133,7 @@ def test_shell_context_costs_no_query_until_a_template_uses_it(world, django_ass
             "my_votes",
             "citizen_messages",
             "notifications",
+            "search",
             "opinions",
             "livelihood",
         ]

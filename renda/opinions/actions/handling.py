@@ -31,6 +31,7 @@ from renda.errors import DomainError, InvalidInput, NotFound, require
 from renda.notifications.actions import notify
 from renda.orgs.models import HandlingUnit
 from renda.rules.profiles import profile_for
+from renda.search.index import index
 
 from ..choices import OpinionState, Outcome, ReferralState
 from ..models import TEXT_MAX, Opinion, OpinionEvent, Referral
@@ -393,6 +394,7 @@ def _pass_up(opinion: Opinion, *, by: Any, now: Any, text: Any = None, **_x: Any
         )
     opinion.passed_from_id = opinion.congress_id
     opinion.congress_id = parent_id
+    index(opinion)  # the index row's congress follows the opinion (issue 7)
     opinion.state = S.PASSED_UP
     if reason:
         opinion.explanation = reason

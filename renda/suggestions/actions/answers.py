@@ -29,6 +29,7 @@ from renda.calendar.actions import set_deadline
 from renda.errors import DomainError, InvalidInput, require
 from renda.notifications.actions import notify
 from renda.rules.profiles import profile_for
+from renda.search.index import index
 
 from ..choices import AssignmentState, Category, Rating, State, UnitRole
 from ..facts import refresh_facts
@@ -285,6 +286,7 @@ def answer(
     Commitment.objects.bulk_create(
         [Commitment(answer=row, text=c.text, due=c.due) for c in data["commitments"]]
     )
+    index(row)  # issue 7: searchable in the same transaction
     window = profile_for(suggestion.congress).feedback_window
     row.feedback_deadline = set_deadline(
         purpose="feedback",

@@ -29,6 +29,7 @@ from renda.errors import DomainError, InvalidInput, NotFound, require
 from renda.notifications.actions import notify
 from renda.orgs.models import Congress, Session
 from renda.rules.profiles import profile_for
+from renda.search.index import index
 
 from ..choices import COSIGN_STATES, Kind, SponsorRole, State
 from ..facts import refresh_facts
@@ -195,6 +196,7 @@ def create_draft(
         suggestion=suggestion, deputy=by, role=SponsorRole.LEAD, confirmed_at=now
     )
     _invite(suggestion, users, by)
+    index(suggestion)  # issue 7: searchable in the same transaction
     record_event(
         suggestion,
         "suggestion.drafted",
@@ -235,6 +237,8 @@ def update_draft(
     for field in changed:
         setattr(suggestion, field, changes[field])
     suggestion.save(update_fields=[*changed, "updated_at"])
+    if "title" in changed or "body" in changed:
+        index(suggestion)
     fields = [f.removesuffix("_id") for f in changed]
     record_event(suggestion, "suggestion.draft_saved", by=by, data={"fields": fields})
     return suggestion

@@ -1,0 +1,548 @@
+"""Search and similar suggestions (issue 7 points 1, 2, 3, 6): reads only, always restricted to
+what the user may see.
+
+Visibility is the apps' own: `suggestions_visible_to` (renda/suggestions/queries.py) for
+suggestions and for the answers to them, the public portal's `published_suggestions` and
+`public_answers` (SUG-PUBLIC) for the answers anyone may read, `opinions_visible_to`
+(renda/opinions/permissions.py) for opinions. Each is turned into SQL and asked inside the
+full-text query (`object_id IN (…)`), so the database ranks and counts only rows the user may see.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from renda.errors import InvalidInput
+
+from .models import Kind, SearchTerm
+from .segment import clean, marked_words, query_words, tokens
+from .snippets import SNIPPET_CHARS, highlight
+
+PER_PAGE = 20
+MAX_PER_PAGE = 50
+MAX_PAGE = 50  # deeper than 1 000 hits nobody reads; refine the query instead
+COUNT_CAP = 1000  # "more than 1 000": counting every match of 养 at 1 M costs more than it tells
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: int
+    score: float
+    title: SafeString
+    snippet: SafeString
+    url: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Results:
+    query: str
+    words: list[str]
+    hits: list[Hit]
+    total: int
+    total_capped: bool
+    page: int
+    per_page: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total and self.page < MAX_PAGE
+
+
+def clean_kind(kind: str | None) -> str | None:
+    if not kind:
+        return None
+    if kind not in Kind.values:
+        raise InvalidInput(
+            _("kind: must be one of %(kinds)s.") % {"kinds": ", ".join(Kind.values)},
+            code="bad_kind",
+        )
+    return kind
+
+
+# --- what the user may see, per kind ---------------------------------------------------------
+def _filters(kind: str, congress: int | None, year: int | None, state: str | None) -> Q:
+    prefix = "assignment__suggestion__" if kind == Kind.ANSWER else ""
+    where = Q()
+    if congress:
+        where &= Q(**{f"{prefix}congress_id": congress})
+    if year:
+        field = "created_at__year" if kind == Kind.OPINION else f"{prefix}year"
+        where &= Q(**{field: year})
+    if state:
+        where &= Q(**{f"{prefix}state": state})
+    return where
+
+
+def _published_answer() -> Q:
+    """SUG-PUBLIC, row by row: an answer marked public, to a suggestion published (answered or
+    later and public) — `published_suggestions()` of the public portal, whose "has a public
+    answer" holds by this answer itself."""
+    from renda.suggestions.views_public import PUBLISHED_STATES
+
+    return Q(
+        public=True,
+        assignment__suggestion__public=True,
+        assignment__suggestion__state__in=PUBLISHED_STATES,
+    )
+
+
+def is_broad(user: Any, kind: str) -> bool:
+    """Whether the user may see most of a kind (the public's published answers, an office's
+    whole congress, an administrator's everything): then the best matches are taken first and
+    checked row by row; otherwise (a deputy's own, a unit's assigned) what the user may see is
+    listed first and only that is matched."""
+    from renda.accounts.permissions import is_admin
+    from renda.opinions.permissions import office_ids_of
+    from renda.suggestions.queries import OFFICE_ROLES
+
+    if kind == Kind.ANSWER:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_admin(user):
+        return True
+    if kind == Kind.OPINION:
+        return bool(office_ids_of(user))
+    from renda.accounts.permissions import role_assignments
+
+    return any(ra.role in OFFICE_ROLES for ra in role_assignments(user))
+
+
+def visible(
+    user: Any,
+    kind: str,
+    *,
+    congress: int | None = None,
+    year: int | None = None,
+    state: str | None = None,
+    row_by_row: bool = False,
+) -> QuerySet[Any]:
+    """The records of `kind` the user may find, with the filters applied. `row_by_row` builds
+    it to be checked on a few rows (the answers' arm a correlated EXISTS instead of a list of
+    every visible suggestion)."""
+    from django.db.models import Exists, OuterRef
+
+    from renda.opinions.permissions import opinions_visible_to
+    from renda.suggestions.models import Answer
+    from renda.suggestions.queries import suggestions_visible_to
+
+    where = _filters(kind, congress, year, state)
+    if kind == Kind.SUGGESTION:
+        return suggestions_visible_to(user).filter(where)
+    if kind == Kind.OPINION:
+        return opinions_visible_to(user).filter(where)
+    arm = _published_answer()
+    if getattr(user, "is_authenticated", False):
+        if row_by_row:
+            own = suggestions_visible_to(user, one=True).filter(
+                pk=OuterRef("assignment__suggestion_id")
+            )
+            arm |= Q(Exists(own))
+        else:
+            own_ids = suggestions_visible_to(user).order_by().values("pk")
+            arm |= Q(assignment__suggestion__in=own_ids)
+    return Answer.objects.filter(arm & where)
+
+
+def _narrow(user: Any, kind: str, where: Q) -> QuerySet[Any] | None:
+    """What a user who is not broad for `kind` may see of it by their own role (their
+    suggestions, their unit's, their stations' opinions, the answers to those), listed first."""
+    from renda.opinions.permissions import opinions_visible_to
+    from renda.suggestions.models import Answer
+    from renda.suggestions.queries import suggestions_visible_to
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if kind == Kind.SUGGESTION:
+        return suggestions_visible_to(user).filter(where)
+    if kind == Kind.OPINION:
+        return opinions_visible_to(user).filter(where)
+    own_ids = suggestions_visible_to(user).order_by().values("pk")
+    return Answer.objects.filter(Q(assignment__suggestion__in=own_ids) & where)
+
+
+# --- the full-text query, per database -------------------------------------------------------
+def match_expression(words: list[str], *, prefix: bool = True) -> str:
+    """The words as the database's full-text query: every word, each as a prefix (or whole).
+    Words are quoted (FTS5 "…", tsquery '…'), so no character of a query is read as query
+    syntax."""
+    if connection.vendor == "postgresql":
+        tail = ":*" if prefix else ""
+        quoted = ("'" + w.replace("\\", "\\\\").replace("'", "''") + "'" + tail for w in words)
+        return " & ".join(quoted)
+    tail = "*" if prefix else ""
+    return " AND ".join('"' + w.replace('"', '""') + '"' + tail for w in words)
+
+
+def _ranked_sql(where_sql: str) -> tuple[str, str]:
+    """The visibility subquery is Django's own SQL for a queryset (its values are parameters),
+    never text from a request. Returns (ranked rows, count) SQL over the index for one kind;
+    placeholders: match, kind, then the visibility subquery's, then the limit."""
+    if connection.vendor == "postgresql":
+        base = (
+            "FROM search_document d WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s"
+            f" AND d.object_id IN ({where_sql})"
+        )
+        ranked = (
+            "SELECT d.object_id, ts_rank(d.tsv, to_tsquery('simple', %s)) AS score "
+            + base
+            + " ORDER BY score DESC, d.id DESC LIMIT %s"
+        )
+        return ranked, f"SELECT count(*) FROM (SELECT 1 {base} LIMIT %s) t"  # noqa: S608  # noqa: S608
+    base = (
+        # CROSS JOIN: SQLite keeps this order (the matches first, then their rows); a plain
+        # JOIN let it scan every row of the kind and run the MATCH once per row (2.7 s at 20 000).
+        "FROM search_fts CROSS JOIN search_document d ON d.id = search_fts.rowid"
+        " WHERE search_fts MATCH %s AND d.kind = %s"
+        f" AND d.object_id IN ({where_sql})"
+    )
+    # bm25: lower is better; title words weigh three times the text's.
+    ranked = (
+        "SELECT d.object_id, -bm25(search_fts, 3.0, 1.0) AS score "
+        + base
+        + " ORDER BY score DESC, d.id DESC LIMIT %s"
+    )
+    return ranked, f"SELECT count(*) FROM (SELECT 1 {base} LIMIT %s) t"  # noqa: S608
+
+
+def _ranked(
+    kind: str, match: str, qs: QuerySet[Any], limit: int
+) -> tuple[list[tuple[int, float]], int]:
+    try:
+        sub_sql, sub_params = qs.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # nothing of this kind is visible (e.g. `pk__in=[]`)
+        return [], 0
+    ranked_sql, count_sql = _ranked_sql(sub_sql)
+    head = [match, match] if connection.vendor == "postgresql" else [match]
+    with connection.cursor() as cursor:
+        cursor.execute(ranked_sql, [*head, kind, *sub_params, limit])
+        rows = [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+        cursor.execute(count_sql, [match, kind, *sub_params, COUNT_CAP + 1])
+        total = int(cursor.fetchone()[0])
+    return rows, total
+
+
+CANDIDATE_CAP = 1000
+
+
+def _top(kind: str, match: str, limit: int, congress: int | None = None) -> list[tuple[int, float]]:
+    """The best `limit` matches of a kind (in one congress), best first, whoever may see them."""
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT d.object_id, ts_rank(d.tsv, to_tsquery('simple', %s)) AS score"
+            " FROM search_document d WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s"
+            " AND (%s IS NULL OR d.congress_id = %s) ORDER BY score DESC, d.id DESC LIMIT %s"
+        )
+        params: list[Any] = [match, match, kind, congress, congress, limit]
+    else:
+        sql = (
+            "SELECT d.object_id, -bm25(search_fts, 3.0, 1.0) AS score FROM search_fts"
+            " CROSS JOIN search_document d ON d.id = search_fts.rowid"
+            " WHERE search_fts MATCH %s AND d.kind = %s"
+            " AND (%s IS NULL OR d.congress_id = %s) ORDER BY score DESC, d.id DESC LIMIT %s"
+        )
+        params = [match, kind, congress, congress, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+
+
+def _kind_hits(
+    user: Any, kind: str, match: str, wanted: int, where: Q, filters: dict[str, Any]
+) -> tuple[list[tuple[int, float]], int, bool]:
+    """The best `wanted` hits of one kind the user may see, their number (up to the cap) and
+    whether it was capped. Broad users: the best CANDIDATE_CAP matches, checked row by row.
+    Others: what they may see by their role, matched and ranked whole (a deputy's 200
+    suggestions among a million are never crowded out by better matches they may not see)."""
+    found: dict[int, float] = {}
+    total, capped = 0, False
+    broad = is_broad(user, kind)
+    if broad:
+        top = _top(kind, match, CANDIDATE_CAP)
+        rows = visible(user, kind, row_by_row=True, **filters)
+        allowed = set(
+            rows.filter(pk__in=[pk for pk, _s in top]).order_by().values_list("pk", flat=True)
+        )
+        found = {pk: score for pk, score in top if pk in allowed}
+        total, capped = len(found), len(top) >= CANDIDATE_CAP
+    if not broad or (kind == Kind.ANSWER and not is_broad(user, Kind.SUGGESTION)):
+        narrow = _narrow(user, kind, where)
+        if narrow is not None:
+            rows_n, n = _ranked(kind, match, narrow, wanted)
+            new = [(pk, score) for pk, score in rows_n if pk not in found]
+            found.update(new)
+            total += n - (len(rows_n) - len(new))
+            capped = capped or n > COUNT_CAP
+    ranked = sorted(found.items(), key=lambda r: -r[1])[:wanted]
+    return ranked, min(total, COUNT_CAP), capped or total > COUNT_CAP
+
+
+def search(
+    user: Any,
+    q: str,
+    *,
+    kind: str | None = None,
+    congress: int | None = None,
+    year: int | None = None,
+    state: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Results:
+    """Ranked hits of `q` among what the user may see. Any string is a valid query (cut to
+    QUERY_MAX_CHARS, stripped of what no database can hold); one with no words finds nothing."""
+    kind = clean_kind(kind)
+    page = min(max(int(page), 1), MAX_PAGE)
+    per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
+    words = query_words(q or "")
+    empty = Results(q or "", words, [], 0, False, page, per_page)
+    if not words:
+        return empty
+    match = match_expression(words)
+    kinds = [kind] if kind else list(Kind.values)
+    if not getattr(user, "is_authenticated", False):
+        kinds = [k for k in kinds if k == Kind.ANSWER]  # the public: published answers only
+    wanted = page * per_page
+    found: list[tuple[float, str, int]] = []
+    total = 0
+    capped = False
+    filters = {"congress": congress, "year": year, "state": state}
+    for k in kinds:
+        where = _filters(k, congress, year, state)
+        rows, n, k_capped = _kind_hits(user, k, match, wanted, where, filters)
+        found.extend((score, k, pk) for pk, score in rows)
+        capped = capped or k_capped
+        total += n
+    found.sort(key=lambda r: -r[0])
+    window = found[(page - 1) * per_page : wanted]
+    hits = _hits(user, window, marked_words(q or ""))
+    return Results(q or "", words, hits, total, capped, page, per_page)
+
+
+# --- hits: the records, their titles and snippets --------------------------------------------
+def _hits(user: Any, window: list[tuple[float, str, int]], words: list[str]) -> list[Hit]:
+    from renda.opinions.masking import mask_personal as mask_opinion
+    from renda.opinions.models import Opinion
+    from renda.suggestions.masking import mask_personal
+    from renda.suggestions.models import Answer, Suggestion
+
+    ids: dict[str, list[int]] = {k: [pk for _s, kk, pk in window if kk == k] for k in Kind.values}
+    suggestions = Suggestion.objects.in_bulk(ids[Kind.SUGGESTION])
+    answers = Answer.objects.select_related("assignment__suggestion", "assignment__unit").in_bulk(
+        ids[Kind.ANSWER]
+    )
+    opinions = Opinion.objects.select_related("category").in_bulk(ids[Kind.OPINION])
+    full_answers: set[int] = set()
+    if answers and getattr(user, "is_authenticated", False):
+        from renda.suggestions.queries import suggestions_visible_to
+
+        own = suggestions_visible_to(user).order_by().values("pk")
+        full_answers = set(
+            Answer.objects.filter(pk__in=list(answers), assignment__suggestion__in=own).values_list(
+                "pk", flat=True
+            )
+        )
+    hits: list[Hit] = []
+    for score, kind, pk in window:
+        if kind == Kind.SUGGESTION and pk in suggestions:
+            s = suggestions[pk]
+            hits.append(
+                Hit(
+                    kind,
+                    pk,
+                    score,
+                    highlight(s.title, words),
+                    highlight(s.body, words, width=SNIPPET_CHARS),
+                    f"/suggestions/{pk}/",
+                    {
+                        "number": s.number,
+                        "year": s.year,
+                        "state": s.state,
+                        "state_label": s.get_state_display(),
+                    },
+                )
+            )
+        elif kind == Kind.ANSWER and pk in answers:
+            a = answers[pk]
+            s = a.assignment.suggestion
+            text = "\n".join(t for t in (a.text, a.plan, a.reason) if t)
+            url = f"/suggestions/{s.pk}/" if pk in full_answers else f"/suggestions/public/{s.pk}/"
+            hits.append(
+                Hit(
+                    kind,
+                    pk,
+                    score,
+                    highlight(mask_personal(s.title), words),
+                    highlight(mask_personal(text), words, width=SNIPPET_CHARS),
+                    url,
+                    {
+                        "number": s.number,
+                        "year": s.year,
+                        "unit": a.assignment.unit.name,
+                        "suggestion": s.pk,
+                        "category": a.category,
+                    },
+                )
+            )
+        elif kind == Kind.OPINION and pk in opinions:
+            o = opinions[pk]
+            title = _("Opinion No. %(pk)s · %(category)s") % {"pk": pk, "category": o.category.name}
+            hits.append(
+                Hit(
+                    kind,
+                    pk,
+                    score,
+                    highlight(title, []),
+                    highlight(mask_opinion(o.text, names=(o.name,)), words, width=SNIPPET_CHARS),
+                    f"/opinions/handling/{pk}/",
+                    {
+                        "year": o.created_at.year,
+                        "state": o.state,
+                        "state_label": o.get_state_display(),
+                    },
+                )
+            )
+    return hits
+
+
+# --- similar suggestions (并案) ---------------------------------------------------------------
+SIMILAR_LIMIT = 5
+SIMILAR_MIN_SCORE = 0.3
+CANDIDATES = 100
+RARE_WORDS = 4
+
+
+@dataclass
+class Similar:
+    id: int
+    title: str
+    score: float
+    shared: list[str]
+    url: str
+    number: str = ""
+    state_label: str = ""
+
+
+def _weights(words: list[str]) -> dict[str, float]:
+    """Inverse document frequency of each word (SearchTerm; a word not counted yet is rare)."""
+    known = dict(SearchTerm.objects.filter(word__in=[*words, ""]).values_list("word", "documents"))
+    n = max(known.pop("", 0), 1)
+    return {w: math.log((n + 1) / (known.get(w, 0) + 1)) + 1.0 for w in words}
+
+
+# Words every suggestion's title is made of (关于…的建议): they say nothing about the matter.
+BOILERPLATE = frozenset("关于 的 建议 意见 议案 和 与 及 对 在 了 是 请 进一步 有关 问题".split())
+
+
+def _vector(title: str, body: str) -> Counter[str]:
+    """Word counts, a title word counting twice (the title names the matter)."""
+    vec = Counter(body.split())
+    for w in title.split():
+        vec[w] += 2
+    for w in BOILERPLATE.intersection(vec):
+        del vec[w]
+    return vec
+
+
+def _widest(words: list[str]) -> list[str]:
+    """The shared words to show: 老城区, not also 老城 and 城区 inside it."""
+    return [w for w in words if not any(o != w and w in o for o in words)]
+
+
+def similar_suggestions(
+    user: Any,
+    *,
+    title: str,
+    body: str = "",
+    congress: int,
+    exclude: int | None = None,
+    limit: int = SIMILAR_LIMIT,
+) -> list[Similar]:
+    """Suggestions of `congress`, past the draft, that the user may see (their own and their
+    office's or unit's, and every published one) and that look like the same matter: candidates
+    are those sharing two of the query's rarest words (or its one rare word), scored by the
+    cosine of their word weights (tf × idf)."""
+    from renda.suggestions.choices import State
+    from renda.suggestions.masking import mask_personal
+    from renda.suggestions.models import Suggestion
+    from renda.suggestions.queries import suggestions_visible_to
+    from renda.suggestions.views_public import published_suggestions
+
+    from .models import SearchDocument
+
+    title_words = " ".join(tokens(clean(title or "")))
+    body_words = " ".join(tokens(clean(body or "")[:5000]))
+    query = _vector(title_words, body_words)
+    if not query:
+        return []
+    idf = _weights(list(query))
+    qvec = {w: c * idf[w] for w, c in query.items()}
+    qnorm = math.sqrt(sum(v * v for v in qvec.values()))
+    # The rarest words name the matter; single characters say little.
+    ranked = sorted(query, key=lambda w: (len(w) < 2, -idf[w], -len(w)))
+    rare = ranked[:RARE_WORDS]
+    if len(rare) >= 2:
+        pairs = [(a, b) for i, a in enumerate(rare) for b in rare[i + 1 :]]
+    else:
+        pairs = [(rare[0],)]
+    if connection.vendor == "postgresql":
+        match = " | ".join("(" + match_expression(list(p), prefix=False) + ")" for p in pairs)
+    else:
+        match = " OR ".join("(" + match_expression(list(p), prefix=False) + ")" for p in pairs)
+    top = _top(Kind.SUGGESTION, match, CANDIDATES, congress=congress)
+    ids = [pk for pk, _s in top]
+    seen = set(published_suggestions().filter(pk__in=ids).order_by().values_list("pk", flat=True))
+    if getattr(user, "is_authenticated", False):
+        seen |= set(
+            suggestions_visible_to(user)
+            .filter(pk__in=ids)
+            .exclude(state=State.DRAFT)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+    seen.discard(exclude or 0)
+    rows = [(pk, score) for pk, score in top if pk in seen]
+    docs = SearchDocument.objects.filter(
+        kind=Kind.SUGGESTION, object_id__in=[pk for pk, _s in rows]
+    ).values_list("object_id", "title_words", "body_words")
+    scored: list[tuple[float, int, list[str]]] = []
+    for pk, t, b in docs:
+        vec = _vector(t, b)
+        # Only the query's words carry their weight; the candidate's other words weigh 1 (they
+        # add nothing to the dot product, only to the candidate's length).
+        shared_words = [w for w in qvec if w in vec]
+        dot = sum(qvec[w] * vec[w] * idf[w] for w in shared_words)
+        norm2 = sum(c * c for c in vec.values()) + sum(
+            (vec[w] * idf[w]) ** 2 - vec[w] ** 2 for w in shared_words
+        )
+        score = dot / (qnorm * math.sqrt(norm2)) if norm2 > 0 and qnorm else 0.0
+        cvec = {w: vec[w] * idf[w] for w in shared_words}
+        if score >= SIMILAR_MIN_SCORE:
+            shared = _widest(sorted(cvec, key=lambda w: -(qvec[w] * cvec[w])))[:5]
+            scored.append((score, pk, shared))
+    scored.sort(key=lambda r: (-r[0], -r[1]))
+    top = scored[:limit]
+    found = Suggestion.objects.in_bulk([pk for _s, pk, _w in top])
+    return [
+        Similar(
+            id=pk,
+            title=mask_personal(found[pk].title),
+            score=round(score, 3),
+            shared=shared,
+            url=f"/suggestions/{pk}/",
+            number=found[pk].number,
+            state_label=found[pk].get_state_display(),
+        )
+        for score, pk, shared in top
+        if pk in found
+    ]

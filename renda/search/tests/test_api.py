@@ -1,0 +1,80 @@
+"""The search API's contract and its errors (issue 7 point 4): clear 4xx, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .builders import registered
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_contract(api: Any, world: Any) -> None:
+    s = registered(world, "关于加快5G基站建设的建议", "农村信号差。")
+    body = api("affairs").get("/search", q="５Ｇ基站", kind="suggestion").json()
+    assert body["total"] == 1 and body["page"] == 1 and body["has_next"] is False
+    hit = body["items"][0]
+    assert (
+        hit["id"] == s.pk and hit["kind"] == "suggestion" and hit["url"] == f"/suggestions/{s.pk}/"
+    )
+    assert hit["title"] == "关于加快<mark>5G基站</mark>建设的建议"
+    assert hit["score"] > 0 and hit["meta"]["number"] == s.number
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kind": "motion"},
+        {"page": 0},
+        {"page": 51},
+        {"per_page": 500},
+        {"year": 1800},
+        {"year": "x"},
+        {"state": "nonsense"},
+        {"congress": -1},
+    ],
+)
+def test_bad_parameters_are_a_clear_422(api: Any, world: Any, params: dict[str, Any]) -> None:
+    response = api("affairs").get("/search", q="养老", **params)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] in {"validation_error", "bad_kind", "bad_state"} and body["detail"]
+
+
+def test_a_wrong_token_is_401_not_the_public_view(world: Any) -> None:
+    from conftest import ApiClient
+
+    assert ApiClient("wrong").get("/search", q="养老").status_code == 401
+
+
+def test_similar_contract(api: Any, world: Any) -> None:
+    s = registered(world, "关于城区停车难问题的建议", "老城区停车位严重不足，乱停车现象突出。")
+    registered(world, "关于加强农村饮水安全的建议", "部分村庄饮用水水质不达标。")
+    response = api("deputy").post(
+        "/suggestions/similar",
+        {"title": "关于解决老城区停车难的建议", "body": "停车位不足，车辆乱停。"},
+    )
+    assert response.status_code == 200, response.content
+    items = response.json()["items"]
+    assert [i["id"] for i in items] == [s.pk]
+    assert 0 < items[0]["score"] <= 1 and "停车难" in items[0]["shared"]
+    assert items[0]["title"] == s.title
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"title": ""}, {"title": "x" * 201}, {"title": 3}, {"title": "停车", "congress": "a"}],
+)
+def test_similar_bad_input_is_422(api: Any, world: Any, payload: Any) -> None:
+    assert api("deputy").post("/suggestions/similar", payload).status_code == 422
+
+
+def test_similar_with_several_congresses_asks_which(api: Any, world: Any) -> None:
+    response = api("admin").post("/suggestions/similar", {"title": "停车"})
+    assert response.status_code == 422 and response.json()["error"] == "congress_required"
+
+
+def test_similar_body_not_json_is_400(api: Any, world: Any) -> None:
+    assert api("deputy").post("/suggestions/similar", raw="{").status_code == 400

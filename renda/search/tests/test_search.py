@@ -1,0 +1,120 @@
+"""Search behaviour (issue 7 points 1–2): short words, mixed scripts, full-width and traditional
+forms, ranking, filters and escaped, highlighted snippets — on SQLite (FTS5) and PostgreSQL
+(tsvector) alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from renda.errors import InvalidInput
+from renda.search.queries import search
+
+from .builders import answered, draft, opinion, registered
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(results: Any, kind: str = "suggestion") -> set[int]:
+    return {h.id for h in results.hits if h.kind == kind}
+
+
+@pytest.fixture
+def archive(world: Any) -> dict[str, Any]:
+    return {
+        "elderly": registered(world, "关于加快养老服务中心建设的建议", "社区养老床位不足。"),
+        "insurance": registered(world, "关于完善医保异地结算的建议", "异地就医报销手续繁琐。"),
+        "5g": registered(world, "关于加快5G基站建设的建议", "农村地区信号覆盖不足。"),
+        "school": registered(world, "关于学校周边交通安全的建议", "上下学时段道路拥堵。"),
+    }
+
+
+def test_two_character_words_are_found(world: Any, archive: dict[str, Any]) -> None:
+    assert ids(search(world["affairs"], "养老")) == {archive["elderly"].pk}
+    assert ids(search(world["affairs"], "医保")) == {archive["insurance"].pk}
+
+
+def test_a_single_character_finds_the_words_it_begins(world: Any, archive: dict[str, Any]) -> None:
+    assert archive["elderly"].pk in ids(search(world["affairs"], "养"))
+
+
+def test_mixed_chinese_latin_and_digits(world: Any, archive: dict[str, Any]) -> None:
+    for q in ("5G基站", "5g 基站", "５Ｇ基站", "5G"):
+        assert ids(search(world["affairs"], q)) == {archive["5g"].pk}, q
+
+
+def test_traditional_characters_find_simplified_text(world: Any, archive: dict[str, Any]) -> None:
+    assert ids(search(world["affairs"], "醫保")) == {archive["insurance"].pk}
+    assert ids(search(world["affairs"], "養老服務")) == {archive["elderly"].pk}
+
+
+def test_every_word_must_be_found(world: Any, archive: dict[str, Any]) -> None:
+    assert ids(search(world["affairs"], "养老 医保")) == set()
+    assert ids(search(world["affairs"], "异地 报销")) == {archive["insurance"].pk}
+
+
+def test_a_title_match_ranks_above_a_text_match(world: Any) -> None:
+    in_text = registered(world, "关于改善社区环境的建议", "建议增设垃圾分类设施。")
+    in_title = registered(world, "关于推进垃圾分类的建议", "社区环境有待改善。")
+    hits = search(world["affairs"], "垃圾分类").hits
+    assert [h.id for h in hits] == [in_title.pk, in_text.pk]
+
+
+def test_snippets_mark_the_words_and_escape_what_users_typed(world: Any) -> None:
+    s = registered(world, "关于<script>alert(1)</script>养老的建议", "<b>醫保</b> & 养老")
+    hit = search(world["affairs"], "医保 养老").hits[0]
+    assert hit.id == s.pk
+    assert "<script>" not in hit.title and "&lt;script&gt;" in hit.title
+    assert "<mark>养老</mark>" in hit.title
+    assert "<mark>醫保</mark>" in hit.snippet  # marked where the user wrote it traditionally
+    assert "<b>" not in hit.snippet and "&amp;" in hit.snippet
+
+
+def test_long_texts_give_a_short_snippet_around_the_word(world: Any) -> None:
+    body = "前言。" * 200 + "关键在于加强养老护理员培训。" + "结语。" * 200
+    registered(world, "关于护理的建议", body)
+    hit = search(world["affairs"], "护理员").hits[0]
+    assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
+    assert "<mark>护理员</mark>" in hit.snippet and len(hit.snippet) < 300
+
+
+def test_filters_by_kind_year_state_and_congress(world: Any, archive: dict[str, Any]) -> None:
+    d = draft(world, "关于养老金调整的建议")
+    deputy = world["deputy"]
+    assert ids(search(deputy, "养老")) == {archive["elderly"].pk, d.pk}
+    assert ids(search(deputy, "养老", state="draft")) == {d.pk}
+    assert ids(search(deputy, "养老", year=d.year - 1)) == set()
+    assert ids(search(deputy, "养老", congress=world.county.pk)) == set()
+    assert search(deputy, "养老", kind="opinion").hits == []
+
+
+def test_all_kinds_together_ranked_with_a_total(world: Any) -> None:
+    answered(world, "关于校车安全的建议", "已为全市校车加装定位设备。")
+    opinion(world, "希望加强校车安全检查。")
+    results = search(world["affairs"], "校车")
+    assert {h.kind for h in results.hits} == {"suggestion", "answer", "opinion"}
+    assert results.total == 3 and not results.total_capped
+
+
+def test_paging(world: Any) -> None:
+    for i in range(5):
+        registered(world, f"关于第{i}条公交线路的建议")
+    first = search(world["affairs"], "公交", per_page=2)
+    third = search(world["affairs"], "公交", per_page=2, page=3)
+    assert first.total == 5 and first.has_next
+    assert len(third.hits) == 1 and not third.has_next
+    seen = {
+        h.id for p in (1, 2, 3) for h in search(world["affairs"], "公交", per_page=2, page=p).hits
+    }
+    assert len(seen) == 5
+
+
+def test_an_unknown_kind_is_refused(world: Any) -> None:
+    with pytest.raises(InvalidInput):
+        search(world["affairs"], "养老", kind="motion")
+
+
+def test_a_query_with_no_words_finds_nothing(world: Any, archive: dict[str, Any]) -> None:
+    for q in ("", "   ", "，。！", '"*"', "\x00"):
+        assert search(world["affairs"], q).hits == []
