@@ -16,6 +16,7 @@ urlpatterns = [
     path("suggestions/", include("renda.suggestions.urls")),
     path("deputies/", include("renda.deputies.urls")),
     path("opinions/", include("renda.opinions.urls")),
+    path("routing/", include("renda.routing.urls")),
     path("d/", include("renda.deputies.urls_profile")),
     path("", include("renda.opinions.urls_public")),
     path("django-admin/", admin.site.urls),

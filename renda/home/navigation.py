@@ -120,6 +120,12 @@ def _may_open_opinion_queue(request: HttpRequest) -> bool:
     return may_open_queue(request.user)
 
 
+def _can_use_routing(request: HttpRequest) -> bool:
+    from renda.routing.permissions import can_use_routing
+
+    return can_use_routing(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -186,6 +192,13 @@ NAV: list[NavItem] = [
     ),
     NavItem(
         "stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats, "suggestions"
+    ),
+    NavItem(
+        "routing",
+        _("Assignment proposals"),
+        "routing:overview",
+        _can_use_routing,
+        "suggestions",
     ),
     NavItem(
         "unit_queue",
