@@ -191,7 +191,9 @@ def record_choice(suggestion: Suggestion, *, lead_units: Sequence[int], by: Any)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_choice runs inside the assignment's transaction")
     proposal = (
-        Proposal.objects.select_for_update().filter(suggestion=suggestion, chosen=None).first()
+        Proposal.objects.select_for_update()
+        .filter(suggestion=suggestion, chosen__isnull=True)
+        .first()
     )
     if proposal is None:
         return False

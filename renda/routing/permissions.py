@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from renda.accounts.choices import Role
 from renda.accounts.permissions import has_role, is_admin, office_congress_ids
+from renda.errors import InvalidInput
 from renda.orgs.models import Congress
 
 
@@ -33,7 +35,11 @@ def get_routing_congress(user: Any, pk: Any = None) -> Congress:
     if pk in (None, ""):
         if len(congresses) == 1:
             return congresses[0]
-        raise Http404
+        raise InvalidInput(
+            "congress: "
+            + _("You work for several congresses: say which (%(ids)s).")
+            % {"ids": ", ".join(str(c.pk) for c in congresses[:20])}
+        )
     try:
         pk = int(pk)
     except (TypeError, ValueError):

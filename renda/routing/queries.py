@@ -95,13 +95,15 @@ def accuracy_in_use(congress_ids: list[int], recent: int = 20) -> InUse:
     """How often the office chose what was proposed (issue 7 point 2, "measured in use")."""
     qs = Proposal.objects.filter(congress_id__in=congress_ids)
     chosen = first = top3 = 0
-    for proposed, picked in qs.exclude(chosen=None).values_list("proposed", "chosen").iterator():
+    for proposed, picked in (
+        qs.filter(chosen__isnull=False).values_list("proposed", "chosen").iterator()
+    ):
         chosen += 1
         picked = set(picked or ())
         first += bool(proposed[:1] and proposed[0] in picked)
         top3 += bool(picked & set(proposed[:3]))
     latest = list(
-        qs.exclude(chosen=None)
+        qs.filter(chosen__isnull=False)
         .select_related("suggestion", "chosen_by")
         .order_by("-chosen_at")[:recent]
     )
