@@ -11,7 +11,7 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 OFFICE = {"orgs", "calendar", "office_inbox", "stats", "deputies", "activities", "deputy_scores"}
-OFFICE |= {"coverage", "stations", "station_stats", "opinions"}
+OFFICE |= {"coverage", "stations", "station_stats", "opinions", "routing"}
 DEPUTY = {"mine", "my_score", "my_duties", "citizen_messages", "opinions"}
 EXPECTED = {
     "admin": ALL | {"accounts"} | OFFICE,
@@ -73,6 +73,7 @@ def test_staff_see_the_administration_entry(world):
         "notifications",
         "office_inbox",
         "stats",
+        "routing",
         "deputies",
         "activities",
         "deputy_scores",
