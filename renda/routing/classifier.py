@@ -35,6 +35,13 @@ ENSEMBLE_MAX_SAMPLES = 30_000
 BODY_CHARS = 300
 
 
+# Words every suggestion uses: never given as the reason for a unit.
+GENERIC_WORDS = frozenset(
+    "关于 建议 议案 的 和 与 及 进一步 加强 加快 推进 推动 完善 提升 提高 支持 优化 促进 实施 "
+    "建立 健全 问题 工作 发展 建设 管理 政策 我省 我市 全省 全市 方面 有关 相关".split()
+)
+
+
 def text_of(title: str, body: str = "") -> str:
     """What the classifier reads: the title, then the start of the body."""
     return f"{title or ''}\n{(body or '')[:BODY_CHARS]}"
@@ -149,10 +156,10 @@ class Router:
             contrib = vals * self._word_weight[i, cols]
             top = [
                 str(self._word_names[cols[j]])
-                for j in np.argsort(-contrib)[:reasons]
-                if contrib[j] > 0
+                for j in np.argsort(-contrib)
+                if contrib[j] > 0 and str(self._word_names[cols[j]]) not in GENERIC_WORDS
             ]
-            out.append(Ranked(str(self.classes_[i]), float(p[0, i]), top))
+            out.append(Ranked(str(self.classes_[i]), float(p[0, i]), top[:reasons]))
         return out
 
 
