@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "renda.opinions",
     "renda.search",
     "renda.routing",
+    "renda.topics",
     "renda.home",
     "renda.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("deputies/", include("renda.deputies.urls")),
     path("opinions/", include("renda.opinions.urls")),
     path("routing/", include("renda.routing.urls")),
+    path("topics/", include("renda.topics.urls")),
     path("d/", include("renda.deputies.urls_profile")),
     path("", include("renda.opinions.urls_public")),
     path("django-admin/", admin.site.urls),

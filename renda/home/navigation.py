@@ -126,6 +126,12 @@ def _can_use_routing(request: HttpRequest) -> bool:
     return can_use_routing(request.user)
 
 
+def _can_view_hot_topics(request: HttpRequest) -> bool:
+    from renda.topics.permissions import can_view_hot_topics
+
+    return can_view_hot_topics(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -198,6 +204,13 @@ NAV: list[NavItem] = [
         _("Assignment proposals"),
         "routing:overview",
         _can_use_routing,
+        "suggestions",
+    ),
+    NavItem(
+        "hot_topics",
+        _("Hot topics"),
+        "topics:dashboard",
+        _can_view_hot_topics,
         "suggestions",
     ),
     NavItem(

@@ -11,7 +11,7 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications"}
 OFFICE = {"orgs", "calendar", "office_inbox", "stats", "deputies", "activities", "deputy_scores"}
-OFFICE |= {"coverage", "stations", "station_stats", "opinions", "routing"}
+OFFICE |= {"coverage", "stations", "station_stats", "opinions", "routing", "hot_topics"}
 DEPUTY = {"mine", "my_score", "my_duties", "citizen_messages", "opinions"}
 EXPECTED = {
     "admin": ALL | {"accounts"} | OFFICE,
@@ -74,6 +74,7 @@ def test_staff_see_the_administration_entry(world):
         "office_inbox",
         "stats",
         "routing",
+        "hot_topics",
         "deputies",
         "activities",
         "deputy_scores",
