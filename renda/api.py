@@ -32,6 +32,7 @@ from renda.opinions.api_stations import router as stations_router
 from renda.opinions.api_stats import router as station_stats_router
 from renda.orgs.api import router as orgs_router
 from renda.search.api import router as search_router
+from renda.routing.api import router as routing_router
 from renda.suggestions.api_answers import commitments_router
 from renda.suggestions.api_answers import router as suggestions_answers_router
 from renda.suggestions.api_assignment import return_requests_router
@@ -182,3 +183,4 @@ api.add_router("/stats", station_stats_router, tags=["statistics"])
 api.add_router("/duty-records", duty_records_router, tags=["deputies"])
 api.add_router("/livelihood", livelihood_router, tags=["livelihood"])
 api.add_router("", votes_router, tags=["votes"])
+api.add_router("/routing", routing_router, tags=["routing"])

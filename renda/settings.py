@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "renda.livelihood",
     "renda.search",
     "renda.votes",
+    "renda.routing",
+    "renda.topics",
     "renda.home",
     "renda.demo",
 ]
@@ -377,3 +379,12 @@ LOGGING = {
 
 # Demo data only; seed_demo refuses to run when RENDA_ENV=production.
 RENDA_DEMO_PASSWORD = os.environ.get("RENDA_DEMO_PASSWORD", "renda-demo-2026")  # noqa: S105
+
+# --- Assignment proposals (renda/routing, docs/routing.md) -------------------------------------
+# Too little history proposes nothing: fewer past assignments or units than these.
+ROUTING_MIN_SAMPLES = int(os.environ.get("RENDA_ROUTING_MIN_SAMPLES", "50"))
+ROUTING_MIN_UNITS = int(os.environ.get("RENDA_ROUTING_MIN_UNITS", "2"))
+# The background job retrains after this many new assignments since the last training.
+ROUTING_RETRAIN_AFTER = int(os.environ.get("RENDA_ROUTING_RETRAIN_AFTER", "200"))
+# A training reads the newest this many samples (time and memory stay bounded at 1 M).
+ROUTING_MAX_SAMPLES = int(os.environ.get("RENDA_ROUTING_MAX_SAMPLES", "200000"))

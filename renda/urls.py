@@ -20,6 +20,8 @@ urlpatterns = [
     path("minsheng/", include("renda.livelihood.urls_public")),
     path("votes/", include("renda.votes.urls")),
     path("search/", include("renda.search.urls")),
+    path("routing/", include("renda.routing.urls")),
+    path("topics/", include("renda.topics.urls")),
     path("d/", include("renda.deputies.urls_profile")),
     path("", include("renda.opinions.urls_public")),
     path("django-admin/", admin.site.urls),

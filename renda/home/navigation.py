@@ -138,6 +138,18 @@ def _may_vote(request: HttpRequest) -> bool:
     return may_vote_somewhere(request.user)
 
 
+def _can_use_routing(request: HttpRequest) -> bool:
+    from renda.routing.permissions import can_use_routing
+
+    return can_use_routing(request.user)
+
+
+def _can_view_hot_topics(request: HttpRequest) -> bool:
+    from renda.topics.permissions import can_view_hot_topics
+
+    return can_view_hot_topics(request.user)
+
+
 def _can_use_admin_site(request: HttpRequest) -> bool:
     from django.contrib import admin
 
@@ -206,6 +218,20 @@ NAV: list[NavItem] = [
     ),
     NavItem(
         "stats", _("Suggestion statistics"), "suggestions:stats", _can_view_stats, "suggestions"
+    ),
+    NavItem(
+        "routing",
+        _("Assignment proposals"),
+        "routing:overview",
+        _can_use_routing,
+        "suggestions",
+    ),
+    NavItem(
+        "hot_topics",
+        _("Hot topics"),
+        "topics:dashboard",
+        _can_view_hot_topics,
+        "suggestions",
     ),
     NavItem(
         "unit_queue",

@@ -467,6 +467,14 @@ class Generator:
             name: [by_name[d] for d in departments if d in by_name] or self.all_units
             for name, (_subjects, departments) in text.TOPICS.items()
         }
+        self.by_name = by_name
+        # City bureaus by topic: (unit id, city) — they lead some of their topic's suggestions.
+        self.city_units: dict[str, list[tuple[int, str]]] = {}
+        for city in text.CITIES:
+            for bureau, topic in text.BUREAU_TOPICS.items():
+                pk = by_name.get(f"{city}市{bureau}")
+                if pk is not None:
+                    self.city_units.setdefault(topic, []).append((pk, f"{city}市"))
         ct = ContentType.objects.get_for_model
         self.ct_assignment, self.ct_answer = ct(Assignment).pk, ct(Answer).pk
         self.calendar = TableCalendar()
@@ -554,7 +562,22 @@ class Generator:
             state = State.SUBMITTED
         topic = rng.choice(self.topic_names)
         self._topic = topic
-        title = text.title(rng, topic, kind == Kind.MOTION, self.province)
+        # The lead unit follows the text (docs/routing.md, "A realistic synthetic archive"):
+        # mostly the subject's usual department, sometimes a city bureau of the topic (the title
+        # then names the city), another department of the topic, or any unit (noise).
+        city = None
+        roll = rng.random()
+        if roll < 0.15 and self.city_units.get(topic):
+            self._lead_unit, city = rng.choice(self.city_units[topic])
+        title, subject = text.titled(rng, topic, kind == Kind.MOTION, self.province, city)
+        if city is None:
+            home = self.by_name.get(text.home_department(topic, subject))
+            if roll < 0.75 and home is not None:
+                self._lead_unit = home
+            elif roll < 0.92:
+                self._lead_unit = self._unit_for(topic)
+            else:
+                self._lead_unit = rng.choice(self.all_units)
         lead = rng.choice(self.deputies)
         sid = self.ids.take(Suggestion)
         submitted = _moment(day, rng)
@@ -671,7 +694,7 @@ class Generator:
         n_leads = 2 if rng.random() < 0.05 else 1
         n_cos = 0 if rng.random() < 0.65 else (1 if rng.random() < 0.75 else 2)
         while len(topic_units) < n_leads + n_cos:
-            u = self._unit_for(rng.choice(self.topic_names) if topic_units else self._topic)
+            u = self._unit_for(rng.choice(self.topic_names)) if topic_units else self._lead_unit
             if u not in topic_units:
                 topic_units.append(u)
         last = _moment(on, rng)
@@ -761,6 +784,7 @@ class Generator:
         return last
 
     _topic = ""
+    _lead_unit = 0
 
     def _contact(self, aid: int, stage: str, day: date, clerk: int) -> None:
         day = min(day, self.today)

@@ -367,10 +367,52 @@ def person_name(rng: random.Random) -> str:
 
 
 def title(rng: random.Random, topic: str, motion: bool, province: str) -> str:
+    return titled(rng, topic, motion, province)[0]
+
+
+# A city bureau's usual topic (its own suggestions name the city: "关于加强东川市…的建议").
+BUREAU_TOPICS = {
+    "教育局": "教育",
+    "交通运输局": "交通运输",
+    "住房和城乡建设局": "城乡建设",
+    "卫生健康局": "医疗卫生",
+    "农业农村局": "农业农村",
+    "生态环境局": "生态环境",
+    "自然资源和规划局": "自然资源",
+    "民政局": "社会保障",
+    "人力资源和社会保障局": "社会保障",
+    "公安局": "政法与社会治理",
+    "财政局": "财政金融",
+    "文化广电旅游局": "文化旅游",
+    "市场监督管理局": "经济发展",
+    "商务局": "经济发展",
+    "应急管理局": "政法与社会治理",
+    "医疗保障局": "医疗卫生",
+}
+
+
+def home_department(topic: str, subject: str) -> str:
+    """The department that usually leads on `subject` (a realistic archive for assignment
+    proposals: each unit has its typical vocabulary, shared words and noise come from places,
+    phrasing and the other departments of the topic)."""
+    subjects, departments = TOPICS[topic]
+    return departments[subjects.index(subject) % len(departments)]
+
+
+def titled(
+    rng: random.Random, topic: str, motion: bool, province: str, place: str | None = None
+) -> tuple[str, str]:
+    """(title, subject): `place` (e.g. a city) instead of a random one when given."""
     subject = rng.choice(TOPICS[topic][0])
     if motion:
-        return rng.choice(MOTION_TITLES).format(province=province, subject=subject)
-    return rng.choice(ACTIONS).format(place=rng.choice(PLACES), subject=subject)
+        return rng.choice(MOTION_TITLES).format(province=province, subject=subject), subject
+    if rng.random() < 0.1:
+        # Noise: a second topic's subject in the same title.
+        other = rng.choice(TOPICS[rng.choice(list(TOPICS))][0])
+        if other != subject:
+            return f"关于统筹{subject}与{other}的建议", subject
+    where = place if place is not None else rng.choice(PLACES)
+    return rng.choice(ACTIONS).format(place=where, subject=subject), subject
 
 
 def body(rng: random.Random, title_text: str) -> str:

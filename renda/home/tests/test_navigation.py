@@ -11,7 +11,16 @@ from renda.home.navigation import NAV, navigation_for
 
 ALL = {"home", "notifications", "search"}
 OFFICE = {"orgs", "calendar", "office_inbox", "stats", "deputies", "activities", "deputy_scores"}
-OFFICE |= {"coverage", "stations", "station_stats", "opinions", "meetings", "livelihood"}
+OFFICE |= {
+    "coverage",
+    "stations",
+    "station_stats",
+    "opinions",
+    "meetings",
+    "livelihood",
+    "routing",
+    "hot_topics",
+}
 DEPUTY = {"mine", "my_score", "my_duties", "my_votes", "citizen_messages", "opinions", "livelihood"}
 EXPECTED = {
     "admin": ALL | {"accounts"} | OFFICE,
@@ -74,6 +83,8 @@ def test_staff_see_the_administration_entry(world):
         "search",
         "office_inbox",
         "stats",
+        "routing",
+        "hot_topics",
         "deputies",
         "activities",
         "deputy_scores",

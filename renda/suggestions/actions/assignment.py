@@ -337,6 +337,14 @@ def assign(
     )
     refresh_facts(suggestion.pk)  # the statistics' fact rows, in this transaction
     _tell_units(suggestion, made, staff)
+    # Assignment proposals (renda/routing): the office's choice beside what was proposed, and
+    # a retrain when enough new assignments have accumulated.
+    from renda.routing.actions import record_choice
+    from renda.routing.tasks import retrain_if_due
+
+    record_choice(suggestion, lead_units=[u.pk for u in leads], by=by)
+    congress_id = suggestion.congress_id
+    transaction.on_commit(lambda: retrain_if_due.enqueue(congress_id))
     return suggestion
 
 

@@ -1,0 +1,47 @@
+"""The hot-topics dashboard in a real browser: the rising words, the trend chart (ECharts,
+local), the filters and the Excel link; clean (console, CSP) and accessible on a phone and a
+desktop."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from .conftest import assert_accessible, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_office_sees_rising_words_with_chart_and_filters(page, desktop, watch, world):
+    from renda.suggestions.tests.assignment_builders import at, registered
+    from renda.topics.build import rebuild
+
+    today = timezone.localdate()
+    for day in (1, 2, 3, 4):
+        with at(date(today.year, 1, day)):
+            registered(world, title=f"关于缓解老城区停车难的建议（{day}）")
+    rebuild(world.city)
+
+    sign_in(page, "affairs")
+    page.goto("/topics/")
+    expect(page.locator("[data-testid=rising-word]").first).to_contain_text("停车难")
+    expect(page.locator("#topics-trend svg")).to_have_count(1)
+    assert_accessible(page)
+    screenshot(page, "topics-phone")
+
+    page.select_option("[data-testid=source-filter]", "opinion")
+    page.get_by_role("button", name="显示").click()
+    page.wait_for_load_state()
+    expect(page.locator("[data-testid=topics-empty]")).to_be_visible()
+
+    with page.expect_download() as download:
+        page.locator("[data-testid=topics-export]").click()
+    assert download.value.suggested_filename == f"hot-topics-{today.year}.xlsx"
+
+    desktop.sync()
+    desktop.goto("/topics/")
+    expect(desktop.locator("#topics-trend svg")).to_have_count(1)
+    screenshot(desktop, "topics-desktop")
