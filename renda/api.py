@@ -31,8 +31,8 @@ from renda.opinions.api_receiving import router as opinions_receiving_router
 from renda.opinions.api_stations import router as stations_router
 from renda.opinions.api_stats import router as station_stats_router
 from renda.orgs.api import router as orgs_router
-from renda.search.api import router as search_router
 from renda.routing.api import router as routing_router
+from renda.search.api import router as search_router
 from renda.suggestions.api_answers import commitments_router
 from renda.suggestions.api_answers import router as suggestions_answers_router
 from renda.suggestions.api_assignment import return_requests_router
