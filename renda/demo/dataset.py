@@ -130,9 +130,15 @@ COUNTIES = (
     _county("oh", "瓯海区", "330304"),
 )
 
-# Standing committee of the city congress for the current term (常委会组成人员).
+# Standing committee of the city congress for the current term (常委会组成人员): exactly the
+# logins sc01 … sc35, generated city deputies (issue 6: meetings and votes need named logins).
 SC_SIZE = 35
 SC_POSITIONS = ("chair",) + ("vice_chair",) * 4 + ("secretary_general",)
+# 龙湾区's standing committee: the `sc_member` login and the first generated 龙湾区 deputies.
+# Members are elected from the congress's own deputies, so `sc_member` is a deputy of 龙湾区
+# too, besides being a city deputy elected in 龙湾区.
+COUNTY_SC_CODE = "330303"
+COUNTY_SC_SIZE = 21
 
 
 @dataclass(frozen=True)
@@ -157,7 +163,7 @@ LOGINS: tuple[Login, ...] = (
     Login(
         "sc_member",
         "金国强",
-        (("sc_member", "330300", None), ("deputy", "330300", None)),
+        (("sc_member", "330303", None), ("deputy", "330300", None), ("deputy", "330303", None)),
         sc_position="member",
     ),
     Login("committee", "叶建平", (("committee", "330300", None),)),

@@ -178,7 +178,7 @@ def _messages(deputy: Deputyship) -> int:
 def _contacts(
     term: Term, deputies: dict[str, Deputyship], office: User, users: dict[str, User]
 ) -> int:
-    """Fixed contacts: the first members reach 5; the sc_member login and a few have fewer."""
+    """Fixed contacts: the first members reach 5; the last (sc35) and a few have fewer."""
     members = list(
         StandingCommitteeMembership.objects.filter(term=term).select_related("user").order_by("pk")
     )
@@ -191,7 +191,7 @@ def _contacts(
     for i, member in enumerate(members):
         if ContactLink.objects.filter(member=member).exists():
             continue
-        want = 3 if member.user.username == "sc_member" else (5 if i % 6 else 2)
+        want = 3 if i == len(members) - 1 else (5 if i % 6 else 2)
         for j in range(want):
             d = pool[(i * 5 + j) % len(pool)]
             if not ContactLink.objects.filter(member=member, deputyship=d).exists():

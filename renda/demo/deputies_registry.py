@@ -1,10 +1,10 @@
 """The demo deputies in the registry: every demo account holding the deputy role (the ~300
 generated deputies and the logins deputy, deputy2, sc_member) gets a Person and a Deputyship of
-its congress's current term, with varied, realistic details — a valid GB 11643 ID-card number
-whose birth date and gender the record repeats, ethnicity, party, workplace and sector,
-electoral unit and delegation, expertise tags — and the congresses get delegations, a few deputy
-and professional groups (one mixing city and district deputies who live in the same street),
-with leaders.
+the current term of each congress it is a deputy of (sc_member sits in two), with varied,
+realistic details — a valid GB 11643 ID-card number whose birth date and gender the record
+repeats, ethnicity, party, workplace and sector, electoral unit and delegation, expertise tags —
+and the congresses get delegations, a few deputy and professional groups (one mixing city and
+district deputies who live in the same street), with leaders.
 
 Plain bulk writes (the demo world is audited once, by seeding's "demo.seeded" event), looked up
 by natural keys, so a second run creates nothing. Deterministic: one seeded random generator.
@@ -91,6 +91,9 @@ LOGIN_DETAILS = {
     "deputy2": ("温州医科大学附属第一医院主任医师", "professional", ("医疗卫生",)),
     "sc_member": ("温州大学法学院教授", "professional", ("法律", "教育")),
 }
+# Where a login's city seat was elected, when it matters: sc_member sits on 龙湾区's standing
+# committee (renda.demo.seeding), so 龙湾区 elected it to the city congress.
+LOGIN_CITY_UNITS = {"sc_member": "龙湾区"}
 TAGS = (
     "教育",
     "医疗卫生",
@@ -161,19 +164,44 @@ def seed_deputies_registry(congresses: dict[str, Congress], terms: dict[str, Ter
     taken = set(Person.objects.exclude(id_number=None).values_list("id_number", flat=True))
     with_person = set(Person.objects.values_list("user_id", flat=True))
     by_code = {c.pk: code for code, c in congresses.items()}
+    # A login may sit in two congresses (sc_member: the city and 龙湾区): one Person, a seat
+    # in each.
+    seated = set(
+        Deputyship.objects.filter(term__in=list(terms.values())).values_list(
+            "person__user_id", "congress_id"
+        )
+    )
     roles = (
         RoleAssignment.objects.filter(role="deputy", congress_id__in=list(by_code))
         .select_related("user")
         .order_by("congress_id", "user__username")
     )
     plans: list[dict[str, Any]] = []
+    seats_only: list[dict[str, Any]] = []
     for ra in roles:
+        if (ra.user_id, ra.congress_id) in seated:
+            continue
+        seated.add((ra.user_id, ra.congress_id))
+        congress = congresses[by_code[ra.congress_id]]
         if ra.user_id in with_person:
+            # A second seat of someone already in the registry: the seat only.
+            _area, unit, delegation, _place = _seat_place(rng, congress)
+            seats_only.append(
+                {
+                    "user": ra.user,
+                    "congress": congress,
+                    "term": terms[by_code[ra.congress_id]],
+                    "unit": unit,
+                    "delegation": delegation,
+                }
+            )
             continue
         with_person.add(ra.user_id)
-        congress = congresses[by_code[ra.congress_id]]
         male = rng.random() < 0.68
         area, unit, delegation, place = _seat_place(rng, congress)
+        if congress.level == "city" and ra.user.username in LOGIN_CITY_UNITS:
+            unit = place = LOGIN_CITY_UNITS[ra.user.username]
+            area, delegation = dict(CITY_UNITS)[unit], f"{unit}代表团"
         number, born = _id_number(rng, area, male, taken)
         pattern, sector, person_tags = rng.choice(WORKPLACES)
         workplace = pattern.format(area=place)
@@ -196,6 +224,8 @@ def seed_deputies_registry(congresses: dict[str, Congress], terms: dict[str, Ter
         )
     if plans:
         _write(plans, rng, tags, created)
+    if seats_only:
+        _seats(seats_only, rng, created)
     _groups(congresses, terms, created)
     return created
 
@@ -240,6 +270,17 @@ def _write(
             names.append(rng.choice(TAGS))
         links += [through(person_id=person.pk, expertisetag_id=tags[n].pk) for n in set(names)]
     through.objects.bulk_create(links)
+    for person, plan in zip(people, plans, strict=True):
+        plan["person"] = person
+    _seats(plans, rng, created)
+
+
+def _seats(plans: list[dict[str, Any]], rng: random.Random, created: Counter[str]) -> None:
+    """The plans' deputyships, each in its delegation (made if missing); a plan without a
+    "person" is a second seat of someone already in the registry."""
+    people = {p.user_id: p for p in Person.objects.filter(user__in=[p["user"] for p in plans])}
+    for plan in plans:
+        plan.setdefault("person", people.get(plan["user"].pk))
     delegations: dict[int, dict[str, Delegation]] = {}
     for term in {p["term"].pk: p["term"] for p in plans}.values():
         names = [p["delegation"] for p in plans if p["term"].pk == term.pk]
@@ -247,7 +288,7 @@ def _write(
     since = timezone.localdate()
     seats = [
         Deputyship(
-            person=person,
+            person=plan["person"],
             congress=plan["congress"],
             term=plan["term"],
             electoral_unit=plan["unit"],
@@ -256,7 +297,7 @@ def _write(
             public_fields=list(DEFAULT_PUBLIC_FIELDS)
             + (["expertise"] if rng.random() < 0.5 else []),
         )
-        for person, plan in zip(people, plans, strict=True)
+        for plan in plans
     ]
     Deputyship.objects.bulk_create(seats)
     created["deputyships"] += len(seats)

@@ -28,6 +28,8 @@ from renda.orgs.models import Congress, HandlingUnit, Session, StandingCommittee
 from .dataset import (
     CITY,
     COUNTIES,
+    COUNTY_SC_CODE,
+    COUNTY_SC_SIZE,
     DEMO_NOTIFICATIONS,
     LOGINS,
     SC_POSITIONS,
@@ -252,9 +254,9 @@ def _seed_demo(password: str) -> Counter[str]:
     for spec in specs:
         for i in range(1, spec.deputies - login_deputies[spec.division_code] + 1):
             username = f"{spec.key}_dep_{i:03d}"
-            if spec is CITY and i < SC_SIZE:
-                # The city's standing committee (below): logins sc01 … sc34, the sc_member
-                # login is the 35th seat (issue 6: meetings and votes need named logins).
+            if spec is CITY and i <= SC_SIZE:
+                # The city's standing committee (below): logins sc01 … sc35 (issue 6:
+                # meetings and votes need named logins).
                 username = f"sc{i:02d}"
             phone += 1
             rows.append(
@@ -272,18 +274,28 @@ def _seed_demo(password: str) -> Counter[str]:
         (user, "deputy", congresses[owner[name]], None) for name, user in deputies.items()
     ]
 
-    # The city's standing committee: the sc_member login and the first generated city deputies.
-    city_deputies = sorted(
-        (u for name, u in deputies.items() if owner[name] == CITY.division_code),
-        key=lambda u: u.username,
-    )
-    sc_people = city_deputies[: SC_SIZE - 1]
-    members = [
-        (user, SC_POSITIONS[i] if i < len(SC_POSITIONS) else "member")
-        for i, user in enumerate(sc_people)
-    ]
-    members.append((logins["sc_member"], "member"))
-    wanted_roles += [(user, "sc_member", city, None) for user in sc_people]
+    # The standing committees: the city's is sc01 … sc35; 龙湾区's is the sc_member login and
+    # the first generated 龙湾区 deputies. Every member also holds the sc_member role there.
+    def committee(code: str, size: int) -> list[tuple[User, str]]:
+        people = sorted(
+            (u for name, u in deputies.items() if owner[name] == code), key=lambda u: u.username
+        )[:size]
+        return [
+            (user, SC_POSITIONS[i] if i < len(SC_POSITIONS) else "member")
+            for i, user in enumerate(people)
+        ]
+
+    committees = {
+        CITY.division_code: committee(CITY.division_code, SC_SIZE),
+        COUNTY_SC_CODE: committee(COUNTY_SC_CODE, COUNTY_SC_SIZE - 1),
+    }
+    for login in LOGINS:
+        for role, code, _unit in login.roles:
+            if role == "sc_member" and code in committees:
+                committees[code].append((logins[login.username], login.sc_position or "member"))
+    for code, members in committees.items():
+        # (the logins' own sc_member roles are already wanted; roles() adds each once)
+        wanted_roles += [(user, "sc_member", congresses[code], None) for user, _pos in members]
 
     # Clerks and heads of the units the demo suggestions are assigned to.
     staff_users = seeder.users(_staff_rows())
@@ -292,7 +304,8 @@ def _seed_demo(password: str) -> Counter[str]:
     ]
     seeder.roles(wanted_roles)
     seeder.created.update(seed_deputies_registry(congresses, terms))
-    seeder.sc_members(terms[CITY.division_code], members)
+    for code, members in committees.items():
+        seeder.sc_members(terms[code], members)
     seeder.notifications(logins)
 
     everyone = {**logins, **deputies, **staff_users}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from io import StringIO
 
+from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from renda.accounts.models import User
@@ -20,7 +22,7 @@ def test_the_standing_committee_meets_this_month_with_all_35_on_the_roll(seeded)
     q = quorum_status(m)
     assert q.members == 35 and q.met and 0 < q.present < 35 and q.leave == 2
     usernames = set(m.members.values_list("user__username", flat=True))
-    assert {f"sc{i:02d}" for i in range(1, 35)} | {"sc_member"} == usernames
+    assert {f"sc{i:02d}" for i in range(1, 36)} == usernames
     kinds = sorted(m.ballots.values_list("kind", "state"))
     assert kinds == [("appointment", "draft"), ("motion", "draft")]
 
@@ -37,6 +39,16 @@ def test_the_demo_motion_can_be_opened_and_voted_on_by_sc01(seeded):
     assert len(receipt) == 17
 
 
+def test_sc35_signs_in_with_the_demo_password_and_sees_the_meeting(seeded):
+    client = Client()
+    form = {"username": "sc35", "password": settings.RENDA_DEMO_PASSWORD}
+    response = client.post("/accounts/login/", form)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert 'data-panel="sc"' in client.get("/").content.decode()
+    m = Meeting.objects.get(kind="sc_meeting")
+    assert m.members.filter(user__username="sc35").exists()
+
+
 def test_the_city_session_has_its_deputies_present(seeded):
     m = Meeting.objects.get(kind="congress_session")
     present = set(m.members.filter(present=True).values_list("user__username", flat=True))
@@ -48,4 +60,4 @@ def test_demo_logins_lists_the_committee_in_one_line(seeded):
     out = StringIO()
     call_command("demo_logins", stdout=out)
     lines = [line for line in out.getvalue().splitlines() if "sc01" in line]
-    assert len(lines) == 1 and "sc34" in lines[0]
+    assert len(lines) == 1 and "sc35" in lines[0] and "35" in lines[0].split("sc35")[1]

@@ -116,18 +116,45 @@ def test_seed_makes_three_hundred_deputies_with_realistic_names(seeded):
 
 
 def test_seed_makes_a_standing_committee_of_thirty_five(seeded):
+    """Issue 6: the city's standing committee is exactly the logins sc01 … sc35."""
     term = Term.objects.get(congress__division_code="330300", number=14)
     members = StandingCommitteeMembership.objects.filter(term=term)
     assert members.count() == 35
     assert members.filter(position="chair").count() == 1
-    assert members.filter(user__username="sc_member").exists()
-    # Every member holds the sc_member role in the city congress.
+    usernames = set(members.values_list("user__username", flat=True))
+    assert usernames == {f"sc{i:02d}" for i in range(1, 36)}
+    # Every member holds the sc_member role in the city congress, and is a city deputy.
     holders = set(
         RoleAssignment.objects.filter(role="sc_member", congress=term.congress).values_list(
             "user_id", flat=True
         )
     )
     assert set(members.values_list("user_id", flat=True)) == holders
+    deputies = RoleAssignment.objects.filter(role="deputy", congress=term.congress)
+    assert holders <= set(deputies.values_list("user_id", flat=True))
+
+
+def test_the_sc_member_login_sits_on_the_longwan_standing_committee(seeded):
+    """The `sc_member` login is a member of 龙湾区's standing committee (elected from its
+    deputies: a 龙湾区 deputy too), and a city deputy elected in 龙湾区."""
+    from renda.deputies.models import Deputyship
+
+    term = Term.objects.get(congress__division_code="330303", number=14)
+    members = StandingCommitteeMembership.objects.filter(term=term)
+    assert members.filter(user__username="sc_member").exists()
+    assert 15 <= members.count() <= 35 and members.filter(position="chair").count() == 1
+    holders = set(
+        RoleAssignment.objects.filter(role="sc_member", congress=term.congress).values_list(
+            "user_id", flat=True
+        )
+    )
+    assert set(members.values_list("user_id", flat=True)) == holders
+    seats = Deputyship.objects.filter(person__user__username="sc_member", status="active")
+    assert set(seats.values_list("congress__division_code", flat=True)) == {"330300", "330303"}
+    assert seats.get(congress__division_code="330300").electoral_unit == "龙湾区"
+    assert not RoleAssignment.objects.filter(
+        user__username="sc_member", role="sc_member", congress__division_code="330300"
+    ).exists()
 
 
 def test_demo_logins_hold_their_roles_and_need_no_password_change(seeded):

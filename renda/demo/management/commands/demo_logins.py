@@ -33,7 +33,9 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in rows) + 2
         for login in rows:
             roles = ", ".join(
-                role + (f" · {unit}" if unit else "") for role, _code, unit in login.roles
+                dict.fromkeys(  # sc_member is a deputy of two congresses: "deputy" once
+                    role + (f" · {unit}" if unit else "") for role, _code, unit in login.roles
+                )
             )
             if login.superuser:
                 roles += " (superuser)"
@@ -46,6 +48,6 @@ class Command(BaseCommand):
         if sc:
             # One line for the standing committee's numbered logins (issue 6).
             self.stdout.write(
-                f"  {sc[0]} … {sc[-1]}  {len(sc)} standing-committee members "
-                "(with sc_member: the committee's 35 seats)\tsc_member, deputy"
+                f"  {sc[0]} … {sc[-1]}  the city standing committee's {len(sc)} members"
+                "\tsc_member, deputy"
             )
