@@ -1,5 +1,6 @@
 """Home-page panel (imported from apps.py), ONE query: the livelihood plans of the person's
-congresses with their state, for the office, the government side, lead units and deputies.
+congresses with their state, for the office, the government side and lead units (deputies
+reach the plans from the header: their home page keeps its query budget).
 None when there is no plan (no empty panel on every home page)."""
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ SHOWN = 3
         Role.GOV_SUPERVISOR,
         Role.UNIT_CLERK,
         Role.UNIT_HEAD,
-        Role.DEPUTY,
         Role.ADMIN,
     }
 )
