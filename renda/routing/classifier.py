@@ -24,15 +24,14 @@ from sklearn.pipeline import FeatureUnion
 
 from renda.search.segment import normalize, tokens
 
+from .texts import BODY_CHARS, text_of  # noqa: F401  (re-exported: models pickled before)
+
 WORD_FEATURES = 30_000
 CHAR_FEATURES = 40_000
 MAX_FEATURES = WORD_FEATURES + CHAR_FEATURES
 # Logistic regression is averaged in up to this many samples (above it, its training time
 # grows past the retrain budget; Naive Bayes alone is used).
 ENSEMBLE_MAX_SAMPLES = 30_000
-# How much of the body joins the title: the title says what the matter is; the body adds words
-# but mostly shared phrasing.
-BODY_CHARS = 300
 
 
 # Words every suggestion uses: never given as the reason for a unit.
@@ -40,11 +39,6 @@ GENERIC_WORDS = frozenset(
     "关于 建议 议案 的 和 与 及 进一步 加强 加快 推进 推动 完善 提升 提高 支持 优化 促进 实施 "
     "建立 健全 问题 工作 发展 建设 管理 政策 我省 我市 全省 全市 方面 有关 相关".split()
 )
-
-
-def text_of(title: str, body: str = "") -> str:
-    """What the classifier reads: the title, then the start of the body."""
-    return f"{title or ''}\n{(body or '')[:BODY_CHARS]}"
 
 
 def words(text: str) -> list[str]:

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from renda.orgs.models import HandlingUnit
 
-from .classifier import text_of
 from .models import Proposal, TrainedModel
+from .texts import text_of
 from .training import load, min_samples, min_units
 
 TOP = 5

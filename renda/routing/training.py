@@ -19,8 +19,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import joblib
-import numpy as np
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
@@ -29,8 +27,8 @@ from renda.orgs.models import Congress
 from renda.suggestions.choices import AssignmentState, UnitRole
 from renda.suggestions.models import Assignment
 
-from .classifier import Router, text_of, top_k_accuracy
 from .models import PastSuggestion, TrainedModel
+from .texts import text_of
 
 
 def min_samples() -> int:
@@ -117,6 +115,13 @@ class Training:
 
 def train(congress: Congress, *, seed: int = 0) -> Training:
     """Fit on all samples after measuring on a held-out fifth; write the file atomically."""
+    # scikit-learn, numpy and joblib (~75 MB) load only where a model is trained or consulted,
+    # not in every web worker.
+    import joblib
+    import numpy as np
+
+    from .classifier import Router, top_k_accuracy
+
     started = time.monotonic()
     seen = count_samples(congress.pk)
     data = list(samples(congress.pk))
@@ -179,6 +184,8 @@ def load(congress_id: int) -> dict[str, Any] | None:
         if hit and hit[0] == mtime:
             _cache.move_to_end(congress_id)
             return hit[1]
+    import joblib
+
     loaded = joblib.load(path)
     with _cache_lock:
         _cache[congress_id] = (mtime, loaded)
