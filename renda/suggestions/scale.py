@@ -693,10 +693,14 @@ class Generator:
         topic_units: list[int] = []
         n_leads = 2 if rng.random() < 0.05 else 1
         n_cos = 0 if rng.random() < 0.65 else (1 if rng.random() < 0.75 else 2)
-        while len(topic_units) < n_leads + n_cos:
+        # Bounded: a small registry may have fewer distinct units than leads + co-units.
+        for _attempt in range(50):
+            if len(topic_units) >= n_leads + n_cos:
+                break
             u = self._unit_for(rng.choice(self.topic_names)) if topic_units else self._lead_unit
             if u not in topic_units:
                 topic_units.append(u)
+        n_leads = min(n_leads, len(topic_units))
         last = _moment(on, rng)
         for index, unit in enumerate(topic_units):
             is_lead = index < n_leads
