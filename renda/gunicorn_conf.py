@@ -18,3 +18,20 @@ max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("RENDA_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = "warning"
+
+# The application is loaded once, in the master, and the workers are forked from it: they share
+# its memory (copy-on-write) and start warm, also when one is replaced after max_requests.
+preload_app = True
+
+
+def when_ready(server):  # noqa: ANN001, ANN201 - gunicorn's hook
+    """In the master, after the application loaded and before the workers fork: load the word
+    segmenter's dictionary (renda.search.segment) so no citizen's first submission waits for it
+    in each worker, and no worker keeps its own copy. No database connection is left open here
+    to be inherited by the workers."""
+    from django.db import connections
+
+    from renda.search.segment import warm_up
+
+    warm_up()
+    connections.close_all()

@@ -19,6 +19,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
+from renda.plainsql import insert_row
+
 from .models import Kind, SearchDocument, SearchTerm
 from .segment import segmented
 
@@ -87,6 +89,12 @@ def _save(docs: list[SearchDocument]) -> None:
 def index(record: Any) -> None:
     """Write the index row of a suggestion, answer or opinion, in the caller's transaction."""
     _save([document_for(record)])
+
+
+def index_new(record: Any) -> None:
+    """The index row of a record created in this transaction (a citizen's submission): one plain
+    INSERT (renda.plainsql), without the upsert's statement building of `index`."""
+    insert_row(document_for(record))
 
 
 def remove(kind: str, object_id: int) -> None:

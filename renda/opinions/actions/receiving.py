@@ -32,7 +32,7 @@ from renda.notifications.actions import notify
 from renda.orgs.models import Congress
 from renda.plainsql import from_row, insert_row, select_sql
 from renda.rules.profiles import profile_for
-from renda.search.index import index
+from renda.search.index import index_new
 
 from ..choices import Channel, OpinionState, Rating
 from ..images import CleanImage, max_count
@@ -283,7 +283,7 @@ def submit_opinion(
         row.file.save(f"photo.{image.extension}", ContentFile(image.data), save=False)
         row.save()
     insert_row(OpinionEvent(opinion=opinion, kind="received", at=opinion.created_at))
-    index(opinion)  # issue 7: searchable in the same transaction
+    index_new(opinion)  # issue 7: searchable in the same transaction (one plain INSERT)
     count_received(opinion)  # the station's figures: one upsert (renda.opinions.stats)
     record_event(
         opinion,
