@@ -14,10 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_office_sees_rising_words_with_chart_and_filters(page, desktop, watch, world):
+    from renda.deputies.models import Delegation, Deputyship
     from renda.suggestions.tests.assignment_builders import registered
     from renda.topics.build import rebuild
-
-    from renda.deputies.models import Delegation, Deputyship
 
     east = Delegation.objects.create(congress=world.city, term=world.term, name="东城代表团")
     Deputyship.objects.filter(person__user=world["deputy"]).update(delegation=east)
