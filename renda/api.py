@@ -39,6 +39,7 @@ from renda.suggestions.api_assignment import return_requests_router
 from renda.suggestions.api_assignment import router as suggestions_assignment_router
 from renda.suggestions.api_attachments import attachments_router
 from renda.suggestions.api_attachments import router as suggestions_attachments_router
+from renda.suggestions.api_merging import router as suggestions_merging_router
 from renda.suggestions.api_stats import router as stats_router
 from renda.suggestions.api_submission import router as suggestions_submission_router
 from renda.votes.api import router as votes_router
@@ -170,6 +171,7 @@ api.add_router("/return-requests", return_requests_router, tags=["suggestions"])
 api.add_router("/suggestions", suggestions_answers_router, tags=["suggestions"])
 api.add_router("/commitments", commitments_router, tags=["suggestions"])
 api.add_router("/suggestions", suggestions_attachments_router, tags=["suggestions"])
+api.add_router("/suggestions", suggestions_merging_router, tags=["suggestions"])
 api.add_router("/attachments", attachments_router, tags=["suggestions"])
 api.add_router("/stats", stats_router, tags=["statistics"])
 api.add_router("/deputies", deputies_registry_router, tags=["deputies"])

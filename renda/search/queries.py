@@ -431,6 +431,7 @@ class Similar:
     url: str
     number: str = ""
     state_label: str = ""
+    state: str = ""
 
 
 def _weights(words: list[str]) -> dict[str, float]:
@@ -542,6 +543,7 @@ def similar_suggestions(
             url=f"/suggestions/{pk}/",
             number=found[pk].number,
             state_label=found[pk].get_state_display(),
+            state=found[pk].state,
         )
         for score, pk, shared in top
         if pk in found

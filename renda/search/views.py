@@ -4,6 +4,8 @@ Thin: parse, call queries, render."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -90,6 +92,22 @@ def similar(request: HttpRequest) -> HttpResponse:
         request.user, title=title, body=body, congress=congress, exclude=exclude
     )
     context = {"items": items, "for_office": bool(data["suggestion"])}
+    if data["suggestion"]:
+        context.update(_merge_controls(request.user, s, items))
     if request.headers.get("HX-Request"):
         return render(request, "search/_similar.html", context)
     return render(request, "search/similar.html", context)
+
+
+def _merge_controls(user: Any, suggestion: Any, items: list[queries.Similar]) -> dict[str, Any]:
+    """并案 (issue 7 point 4): on the office's page of a suggestion that may still be merged, a
+    "merge into this" control next to each similar suggestion it may be merged into (the action
+    checks everything again)."""
+    from renda.suggestions.actions.merging import MERGEABLE, PRIMARY_STATES
+    from renda.suggestions.permissions import is_office
+
+    if suggestion.state not in MERGEABLE or not is_office(user, suggestion):
+        return {}
+    for item in items:
+        item.mergeable = item.state in PRIMARY_STATES
+    return {"merge_from": suggestion}

@@ -24,6 +24,9 @@ class State(models.TextChoices):
     CONVERTED = "converted", _("Converted")
     REASSIGNING = "reassigning", _("Being reassigned")
     REHANDLING = "rehandling", _("Being handled again")
+    # Merged into another suggestion of the same congress for joint handling (并案办理): it
+    # follows that one's handling (docs/suggestions.md, "Joint handling").
+    MERGED = "merged", _("Handled jointly")
 
 
 # Co-signatures are asked for and answered while a suggestion is a draft or just submitted.

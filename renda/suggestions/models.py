@@ -244,6 +244,25 @@ class Assignment(models.Model):
         return f"{self.unit} · {self.get_role_display()}"
 
 
+class Merge(models.Model):
+    """A suggestion merged into another of the same congress for joint handling (并案办理, issue 7
+    point 4): it has no units of its own and its lead deputy receives the primary's answers. One
+    row per merged suggestion (the unique key stops it being merged twice); unmerging deletes the
+    row (the audit trail keeps both)."""
+
+    suggestion = models.OneToOneField(Suggestion, on_delete=models.CASCADE, related_name="merge")
+    into = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="merged")
+    merged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("joint handling")
+        verbose_name_plural = _("joint handlings")
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} → {self.into_id}"
+
+
 class ReturnRequest(models.Model):
     """A unit's request to return a suggestion that is not its business (SUG-RETURN)."""
 

@@ -16,5 +16,7 @@ urlpatterns: list = [
     path("<int:pk>/office/convert/", v.convert_view, name="office_convert"),
     path("<int:pk>/office/assign/", v.assign_view, name="office_assign"),
     path("<int:pk>/office/key/", v.mark_key_view, name="office_mark_key"),
+    path("<int:pk>/office/merge/", v.merge_view, name="office_merge"),
+    path("<int:pk>/office/unmerge/", v.unmerge_view, name="office_unmerge"),
     path("return-requests/<int:pk>/decide/", v.decide_return_view, name="office_decide_return"),
 ]

@@ -42,4 +42,8 @@ EVENT_LABELS = {
     "suggestion.cosigner_removed": pgettext_lazy("history", "Co-signer removed"),
     "suggestion.cosign_withdrawn": pgettext_lazy("history", "Co-signature withdrawn"),
     "suggestion.back_to_draft": pgettext_lazy("history", "Back to draft (too few co-signers)"),
+    "suggestion.merged": pgettext_lazy("history", "Merged for joint handling"),
+    "suggestion.merge_received": pgettext_lazy("history", "Another suggestion merged into it"),
+    "suggestion.unmerged": pgettext_lazy("history", "Handled on its own again"),
+    "suggestion.merge_undone": pgettext_lazy("history", "A merged suggestion taken out"),
 }

@@ -30,7 +30,7 @@ from .actions import answers as answer_actions
 from .actions import submission
 from .choices import AssignmentState, SponsorRole, State, UnitRole
 from .forms_deputy import RateForm, SuggestionForm
-from .models import Answer, Assignment, Commitment, Sponsor, Suggestion
+from .models import Answer, Assignment, Commitment, Merge, Sponsor, Suggestion
 from .permissions import (
     acts_for_unit,
     can_assign,
@@ -72,15 +72,23 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
     sponsors = list(
         Sponsor.objects.filter(suggestion=suggestion).select_related("deputy").order_by("id")
     )
+    # Joint handling (并案办理): a merged suggestion shows the primary's units and answers.
+    merged_into = Merge.objects.filter(suggestion_id=suggestion.pk).select_related("into").first()
+    handled = merged_into.into if merged_into is not None else suggestion
+    merged = list(
+        Merge.objects.filter(into_id=suggestion.pk)
+        .select_related("suggestion__lead_deputy")
+        .order_by("merged_at", "id")
+    )
     assignments = list(
-        Assignment.objects.filter(suggestion=suggestion)
+        Assignment.objects.filter(suggestion=handled)
         .select_related("unit", "answer_deadline", "co_opinion_deadline", "return_deadline")
         .order_by("-role", "id")
     )
     for a in assignments:
         a.due_deadline = a.answer_deadline if a.role == UnitRole.LEAD else a.co_opinion_deadline
     answers = list(
-        Answer.objects.filter(assignment__suggestion=suggestion)
+        Answer.objects.filter(assignment__suggestion=handled)
         .select_related("assignment__unit", "feedback_deadline", "evaluation")
         .prefetch_related(
             Prefetch("commitments", queryset=Commitment.objects.order_by("due", "id"))
@@ -116,6 +124,8 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
         "sponsors": sponsors,
         "assignments": assignments,
         "answers": answers,
+        "merged_into": merged_into,
+        "merged": merged,
         "can_register": can_register(user, suggestion),
         "can_assign": can_assign(user, suggestion),
         "can_evaluate": may_evaluate,
@@ -146,7 +156,10 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
             ),
             None,
         ),
-        "unit_assignments": [a for a in assignments if acts_for_unit(user, a)],
+        # A unit acts on the primary's page, never on a merged suggestion's.
+        "unit_assignments": []
+        if merged_into is not None
+        else [a for a in assignments if acts_for_unit(user, a)],
         "history": history_of(suggestion),
         "source_opinions": source_opinions(user, suggestion),
         **attachments_context(user, suggestion),

@@ -15,10 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from renda.errors import DomainError
 
+from .actions import merging
 from .actions.assignment import assign, decide_return
 from .actions.key import mark_key
 from .actions.registration import convert, register, reject
@@ -306,3 +307,38 @@ def mark_key_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, suggestion, _("Marked as a key suggestion."))
     return _page(request, suggestion, form, "mark_key")
+
+
+@login_required
+@require_POST
+def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """并案: merge this suggestion into another (`into`, posted) for joint handling."""
+    suggestion = _office_suggestion(request, pk, is_office)
+    try:
+        into = get_suggestion_for_user(request.user, request.POST.get("into"))
+    except Http404:
+        messages.error(request, _("No such suggestion you may see."))
+        return redirect("suggestions:detail", pk=suggestion.pk)
+    try:
+        merging.merge(suggestion, into=into, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("suggestions:detail", pk=suggestion.pk)
+    return _done(
+        request,
+        suggestion,
+        _("Merged into %(number)s for joint handling: its answer will reach this deputy too.")
+        % {"number": into.number},
+    )
+
+
+@login_required
+@require_POST
+def unmerge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = _office_suggestion(request, pk, is_office)
+    try:
+        merging.unmerge(suggestion, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("suggestions:detail", pk=suggestion.pk)
+    return _done(request, suggestion, _("Handled on its own again: assign it to its units."))

@@ -48,22 +48,43 @@ def _month(moment: Any) -> date:
     return moment.replace(day=1)
 
 
-def _suggestions(congress: Congress, since: date | None) -> Iterator[tuple[date, int, str]]:
+def delegation_of(congress: Congress) -> dict[int, int]:
+    """The delegation (代表团) of each deputy (user id) of the congress: the region a suggestion
+    is counted under. A deputy with deputyships in several terms counts under the latest."""
+    from renda.deputies.models import Deputyship
+
+    rows = (
+        Deputyship.objects.filter(congress=congress, delegation__isnull=False)
+        .order_by("term__start_date", "pk")
+        .values_list("person__user_id", "delegation_id")
+    )
+    return {user: delegation for user, delegation in rows}
+
+
+def _suggestions(congress: Congress, since: date | None) -> Iterator[tuple[date, int, int, str]]:
     qs = Suggestion.objects.filter(congress=congress).exclude(submitted_at=None)
     if since:
         qs = qs.filter(submitted_at__date__gte=since)
     leads = Assignment.objects.filter(suggestion__congress=congress, role=UnitRole.LEAD)
-    rows = qs.order_by("submitted_at", "pk").values_list("pk", "submitted_at", "title", "body")
-    batch: list[tuple[int, Any, str, str]] = []
+    region_of = delegation_of(congress)
+    rows = qs.order_by("submitted_at", "pk").values_list(
+        "pk", "submitted_at", "lead_deputy_id", "title", "body"
+    )
+    batch: list[tuple[int, Any, int, str, str]] = []
 
-    def flush() -> Iterator[tuple[date, int, str]]:
+    def flush() -> Iterator[tuple[date, int, int, str]]:
         unit_of = dict(
             leads.filter(suggestion_id__in=[b[0] for b in batch])
             .order_by("suggestion_id", "pk")
             .values_list("suggestion_id", "unit_id")
         )
-        for pk, at, title, body in batch:
-            yield _month(at), unit_of.get(pk, 0), f"{title}\n{body[:TEXT_CHARS]}"
+        for pk, at, deputy, title, body in batch:
+            yield (
+                _month(at),
+                unit_of.get(pk, 0),
+                region_of.get(deputy, 0),
+                f"{title}\n{body[:TEXT_CHARS]}",
+            )
         batch.clear()
 
     for row in rows.iterator(chunk_size=5000):
@@ -74,16 +95,15 @@ def _suggestions(congress: Congress, since: date | None) -> Iterator[tuple[date,
         yield from flush()
 
 
-def _opinions(congress: Congress, since: date | None) -> Iterator[tuple[date, int, str]]:
+def _opinions(congress: Congress, since: date | None) -> Iterator[tuple[date, int, int, str]]:
     from renda.opinions.models import Opinion
 
     qs = Opinion.objects.filter(congress=congress)
     if since:
         qs = qs.filter(created_at__date__gte=since)
-    for at, text in (
-        qs.order_by("created_at", "pk").values_list("created_at", "text").iterator(chunk_size=5000)
-    ):
-        yield _month(at), 0, text
+    rows = qs.order_by("created_at", "pk").values_list("created_at", "station_id", "text")
+    for at, station, text in rows.iterator(chunk_size=5000):
+        yield _month(at), 0, station or 0, text
 
 
 def rebuild(congress: Congress, since: date | None = None) -> int:
@@ -96,28 +116,36 @@ def rebuild(congress: Congress, since: date | None = None) -> int:
         (Source.OPINION, _opinions(congress, since)),
     ):
         current: date | None = None
-        counts: Counter[tuple[int, str]] = Counter()
-        for month, unit, text in rows:
+        counts: Counter[tuple[int, int, str]] = Counter()
+        for month, unit, region, text in rows:
             if month != current:
                 if current is not None:
                     written += _write(congress, source, current, counts)
                 current, counts = month, Counter()
             for word in keywords(text):
-                counts[(unit, word)] += 1
+                counts[(unit, region, word)] += 1
         if current is not None:
             written += _write(congress, source, current, counts)
     return written
 
 
-def _write(congress: Congress, source: str, month: date, counts: Counter[tuple[int, str]]) -> int:
+def _write(
+    congress: Congress, source: str, month: date, counts: Counter[tuple[int, int, str]]
+) -> int:
     with transaction.atomic():
         KeywordMonth.objects.filter(congress=congress, source=source, month=month).delete()
         KeywordMonth.objects.bulk_create(
             [
                 KeywordMonth(
-                    congress=congress, month=month, source=source, unit_id=u, word=w, count=n
+                    congress=congress,
+                    month=month,
+                    source=source,
+                    unit_id=u,
+                    region_id=r,
+                    word=w,
+                    count=n,
                 )
-                for (u, w), n in counts.items()
+                for (u, r, w), n in counts.items()
             ],
             batch_size=5000,
         )

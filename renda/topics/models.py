@@ -1,5 +1,6 @@
-"""Hot topics (热点分析, issue 7 point 5): keyword counts per congress, month, source and lead
-unit, precomputed from the segmented text so the dashboard reads a small table at 1 M rows."""
+"""Hot topics (热点分析, issue 7 point 5): keyword counts per congress, month, source, lead
+unit and region, precomputed from the segmented text so the dashboard reads a small table at
+1 M rows."""
 
 from __future__ import annotations
 
@@ -14,19 +15,23 @@ class Source(models.TextChoices):
 
 
 class KeywordMonth(models.Model):
-    """How many texts of one month, source and lead unit (0: none) contain `word`."""
+    """How many texts of one month, source, lead unit (0: none) and region (0: none) contain
+    `word`. The region is the lead deputy's delegation (代表团) for a suggestion, the liaison
+    station for a citizen's opinion (docs/topics.md, "By region")."""
 
     congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()  # the first day of the month
     source = models.CharField(max_length=12, choices=Source.choices)
     unit_id = models.IntegerField(default=0)
+    region_id = models.IntegerField(default=0)
     word = models.CharField(max_length=40)
     count = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["congress", "month", "source", "unit_id", "word"], name="keyword_month_key"
+                fields=["congress", "month", "source", "unit_id", "region_id", "word"],
+                name="keyword_month_key",
             )
         ]
         indexes = [models.Index(fields=["congress", "month"], name="keyword_month_idx")]

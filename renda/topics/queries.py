@@ -31,6 +31,9 @@ class HotTopics:
     rising: list[Rising] = field(default_factory=list)
     months: list[str] = field(default_factory=list)  # "2025-01" ... for the trend
     trend: dict[str, list[int]] = field(default_factory=dict)
+    # By region (the lead deputy's delegation, the opinion's station): this year's counts of the
+    # trend's words, {(source, region id): {word: texts}}.
+    regions: dict[tuple[str, int], dict[str, int]] = field(default_factory=dict)
 
 
 def rising_score(this: int, last: int) -> float:
@@ -39,22 +42,32 @@ def rising_score(this: int, last: int) -> float:
     return round(math.log2((this + 2) / (last + 2)) * math.sqrt(this), 2)
 
 
-def _filtered(congress_id: int, source: str, unit_id: int | None):  # noqa: ANN202
+def _filtered(congress_id: int, source: str, unit_id: int | None, region_id: int | None = None):  # noqa: ANN202
     qs = KeywordMonth.objects.filter(congress_id=congress_id)
     if source:
         qs = qs.filter(source=source)
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
+    if region_id:
+        qs = qs.filter(region_id=region_id)
     return qs
 
 
 def hot_topics(
-    congress_id: int, *, year: int, today: date, source: str = "", unit_id: int | None = None
+    congress_id: int,
+    *,
+    year: int,
+    today: date,
+    source: str = "",
+    unit_id: int | None = None,
+    region_id: int | None = None,
 ) -> HotTopics:
-    """This year's rising words (compared through this month, or all twelve for a past year)
-    and the monthly counts of the first few over the year and the one before."""
+    """This year's rising words (compared through this month, or all twelve for a past year),
+    the monthly counts of the first few over the year and the one before, and their counts this
+    year by region. A region (a delegation's or a station's id) is only meaningful with its
+    source: the caller passes both."""
     through = today.month if year == today.year else 12
-    qs = _filtered(congress_id, source, unit_id)
+    qs = _filtered(congress_id, source, unit_id, region_id)
     this_q = Q(month__gte=date(year, 1, 1), month__lte=date(year, through, 1))
     last_q = Q(month__gte=date(year - 1, 1, 1), month__lte=date(year - 1, through, 1))
     this = dict(qs.filter(this_q).values("word").annotate(n=Sum("count")).values_list("word", "n"))
@@ -91,6 +104,15 @@ def hot_topics(
         for word, month, n in rows:
             if month in index:
                 result.trend[word][index[month]] = n
+        by_region = (
+            qs.filter(this_q, word__in=picked)
+            .exclude(region_id=0)
+            .values("source", "region_id", "word")
+            .annotate(n=Sum("count"))
+            .values_list("source", "region_id", "word", "n")
+        )
+        for src, region, word, n in by_region:
+            result.regions.setdefault((src, region), {})[word] = n
     return result
 
 

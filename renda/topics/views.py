@@ -29,6 +29,7 @@ class Filters:
     year: int
     source: str
     unit: HandlingUnit | None
+    region: tuple[str, int] | None = None  # (source, delegation or station id)
 
 
 def _filters(request: HttpRequest) -> Filters:
@@ -56,7 +57,48 @@ def _filters(request: HttpRequest) -> Filters:
         unit = HandlingUnit.objects.filter(congress=congress, pk=int(raw_unit)).first()
         if unit is None:
             raise Http404
-    return Filters(congress, int(raw_year), source, unit)
+    region = _region(congress, request.GET.get("region", ""))
+    if region is not None:
+        source = region[0]  # a delegation's words are suggestions', a station's opinions'
+    return Filters(congress, int(raw_year), source, unit, region)
+
+
+def _region(congress: Congress, raw: str) -> tuple[str, int] | None:
+    """`suggestion:<delegation id>` or `opinion:<station id>` of this congress; else a 404."""
+    if not raw:
+        return None
+    src, _sep, pk = raw.partition(":")
+    if src not in Source.values or not pk.isdigit() or len(pk) > 18:
+        raise Http404
+    if not any(r == (src, int(pk)) for r, _name in regions_of(congress)):
+        raise Http404
+    return src, int(pk)
+
+
+def regions_of(congress: Congress) -> list[tuple[tuple[str, int], str]]:
+    """The congress's regions: its delegations (代表团, where its deputies' suggestions come
+    from) and its liaison stations (where citizens' opinions are received)."""
+    from renda.deputies.models import Delegation
+    from renda.opinions.models import Station
+
+    delegations = Delegation.objects.filter(congress=congress).order_by("name", "pk")
+    stations = Station.objects.filter(congress=congress).order_by("name", "pk")
+    return [((Source.SUGGESTION, d.pk), d.name) for d in delegations] + [
+        ((Source.OPINION, st.pk), st.name) for st in stations
+    ]
+
+
+def region_rows(f: Filters, topics: HotTopics) -> list[tuple[str, str, list[int]]]:
+    """By region: (region name, source label, this year's count of each trend word), the
+    regions with any of them, most texts first."""
+    names = dict(regions_of(f.congress))
+    words = list(topics.trend)
+    labels = {Source.SUGGESTION: _("Delegation"), Source.OPINION: _("Liaison station")}
+    rows = [
+        (names.get(key, "?"), str(labels[key[0]]), [counts.get(w, 0) for w in words])
+        for key, counts in topics.regions.items()
+    ]
+    return sorted(rows, key=lambda r: (-sum(r[2]), r[0]))
 
 
 def _topics(f: Filters) -> HotTopics:
@@ -66,6 +108,7 @@ def _topics(f: Filters) -> HotTopics:
         today=timezone.localdate(),
         source=f.source,
         unit_id=f.unit.pk if f.unit else None,
+        region_id=f.region[1] if f.region else None,
     )
 
 
@@ -89,6 +132,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "years": years,
             "units": HandlingUnit.objects.filter(congress=f.congress).order_by("name"),
             "sources": [("suggestion", _("Suggestions")), ("opinion", _("Citizens' opinions"))],
+            "regions": [(f"{src}:{pk}", src, name) for (src, pk), name in regions_of(f.congress)],
+            "region_value": f"{f.region[0]}:{f.region[1]}" if f.region else "",
+            "region_rows": region_rows(f, topics),
             "chart": {"months": topics.months, "series": topics.trend},
             "query": request.GET.urlencode(),
         },
@@ -112,6 +158,10 @@ def export(request: HttpRequest) -> HttpResponse:
     ws.append(header_cells(ws, [_("Word"), *topics.months]))
     for word, counts in topics.trend.items():
         ws.append([word, *counts])
+    ws = book.create_sheet(_("By region"))
+    ws.append(header_cells(ws, [_("Region"), _("Kind"), *topics.trend]))
+    for name, kind, counts in region_rows(f, topics):
+        ws.append([name, kind, *counts])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

@@ -102,7 +102,9 @@ def test_citizen_finds_a_published_answer_with_the_phone_masked(page: Any, watch
     s = answered(world, text="已采纳，新开通学校专线。咨询请联系王科长，手机13800138000。")
     page.goto("/suggestions/public/")
     assert_accessible(page)
+    assert page.locator("input[name=q]").count() == 1  # one search box (issue 7 point 5)
     page.locator("[data-testid=public-search] input[name=q]").fill("公交")
+    page.locator("[data-testid=quick-results]").wait_for()  # as-you-type results
     page.locator("[data-testid=public-search] button[type=submit]").click()
     page.wait_for_load_state()
     results = page.locator("[data-testid=public-results] a")

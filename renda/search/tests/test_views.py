@@ -59,7 +59,6 @@ def test_the_public_finds_published_answers_on_the_search_page(world: Any) -> No
         ("/suggestions/mine/", "deputy"),
         ("/suggestions/office/", "affairs"),
         ("/suggestions/unit/", "edu_clerk"),
-        ("/suggestions/public/", None),
         ("/opinions/handling/", "station"),
     ],
 )
@@ -71,6 +70,19 @@ def test_list_pages_have_a_live_search_box(
     assert 'data-testid="list-search"' in html
     assert 'hx-get="/search/quick/"' in html and "delay:300ms" in html
     assert 'action="/search/"' in html  # without JavaScript: a plain GET to the search page
+
+
+def test_the_public_answers_page_has_one_box_that_does_both(world: Any) -> None:
+    """One box (not the live box and the list's filter box): as-you-type results from the
+    answers' words (htmx), and without JavaScript a plain GET that filters the list."""
+    s = answered(world, "关于校车安全的建议", "已为校车加装定位设备。")
+    html = Client().get("/suggestions/public/").content.decode()
+    assert html.count('name="q"') == 1
+    assert 'hx-get="/search/quick/?kind=answer"' in html and "delay:300ms" in html
+    found = Client().get("/suggestions/public/", {"q": "校车"}).content.decode()
+    assert f"/suggestions/public/{s.pk}/" in found
+    missing = Client().get("/suggestions/public/", {"q": "医保"}).content.decode()
+    assert f"/suggestions/public/{s.pk}/" not in missing
 
 
 SIMILAR_PAGE = {"deputy", "deputy2", "sc_member", "affairs", "county_affairs", "admin"}

@@ -43,6 +43,7 @@ from ..permissions import (
 )
 from ..queries import unit_staff
 from .common import copy_state, lock, require_state, set_assignment_state
+from .merging import merged_deputies
 
 # SUG-REHANDLE gives one re-handling; the rating of the re-handled answer stands.
 MAX_ROUNDS = 2
@@ -331,6 +332,14 @@ def answer(
         body=_("Please rate the answer by %(due)s.") % {"due": row.feedback_deadline.due},
         url=suggestion_url(suggestion),
     )
+    # Joint handling (并案办理): the one answer reaches every merged suggestion's lead deputy.
+    for deputy, merged in merged_deputies(suggestion):
+        notify(
+            [deputy],
+            title=_("%(unit)s answered your suggestion %(label)s (handled jointly)")
+            % {"unit": assignment.unit.name, "label": label_of(merged)},
+            url=suggestion_url(merged),
+        )
     return row
 
 

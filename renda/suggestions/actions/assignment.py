@@ -27,7 +27,7 @@ from renda.rules.profiles import Period, profile_for
 from .. import counts
 from ..choices import AssignmentState, ContactMethod, ContactStage, ReturnState, State, UnitRole
 from ..facts import refresh_facts
-from ..models import TEXT_MAX, Assignment, Contact, CoOpinion, ReturnRequest, Suggestion
+from ..models import TEXT_MAX, Assignment, Contact, CoOpinion, Merge, ReturnRequest, Suggestion
 from ..permissions import acts_for_unit, can_assign, heads_unit, is_office
 from ..queries import office_staff, unit_staff
 from .common import copy_state, due_of, lock, require_state, set_assignment_state
@@ -225,6 +225,20 @@ def _tell_lead_deputy(suggestion: Suggestion, assignments: Sequence[Assignment])
         url=_url(suggestion),
     )
     suggestion.deputy_notified_at = timezone.now()
+    # Joint handling (并案办理): the lead deputies of the suggestions merged into this one are
+    # told the same units; that notice meets SUG-NOTIFY for their suggestions.
+    merged = Merge.objects.filter(into_id=suggestion.pk).select_related("suggestion__lead_deputy")
+    for m in merged:
+        notify(
+            [m.suggestion.lead_deputy],
+            title=_("Your suggestion %(number)s (handled jointly with %(primary)s) was assigned")
+            % {"number": m.suggestion.number, "primary": suggestion.number},
+            body=body,
+            url=_url(m.suggestion),
+        )
+    Suggestion.objects.filter(
+        pk__in=[m.suggestion_id for m in merged], deputy_notified_at__isnull=True
+    ).update(deputy_notified_at=suggestion.deputy_notified_at)
 
 
 # --- assign ---------------------------------------------------------------------------------

@@ -91,7 +91,14 @@ def unit_actions(context: Any) -> dict[str, Any]:
             )
     # Reply letters for the office and the lead deputy (the units see theirs in their panel).
     letters = []
-    if not panels and answers and suggestion is not None and user is not None:
+    # (Not on a merged suggestion's page: the letters are the primary's, addressed to its lead.)
+    if (
+        not panels
+        and answers
+        and suggestion is not None
+        and user is not None
+        and suggestion.state != State.MERGED
+    ):
         if is_office(user, suggestion) or is_lead_deputy(user, suggestion):
             letters = answers
     return {

@@ -121,3 +121,65 @@ def test_dashboard_and_export_show_the_rising_words(signed_in, counted):
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[1][:3] == ("停车难", 6, 0)
     assert list(book.worksheets[1].iter_rows(values_only=True))[0][1] == "2025-01"
+
+
+# --- by region (issue 7 point 5: "by month, by region, by unit") ----------------------------
+@pytest.fixture
+def regional(world):
+    """This spring three suggestions about parking from deputy (东城代表团), one from deputy2 (no
+    delegation), and two citizens' opinions about parking at one station."""
+    from renda.deputies.models import Delegation, Deputyship
+    from renda.opinions.actions.receiving import submit_opinion
+    from renda.opinions.tests.receiving_builders import category, station
+
+    east = Delegation.objects.create(congress=world.city, term=world.term, name="东城代表团")
+    Deputyship.objects.filter(person__user=world["deputy"]).update(delegation=east)
+    for day in (date(2026, 3, 2), date(2026, 3, 9), date(2026, 4, 1)):
+        with at(day):
+            registered(world, title=f"关于缓解老城区停车难的建议（{day.day}）")
+    with at(date(2026, 4, 3)):
+        registered(world, title="关于缓解老城区停车难的建议", deputy="deputy2")
+        st = station(world)
+        for _ in range(2):
+            submit_opinion(category=category().pk, text="小区停车难，停车位太少。", station=st)
+    rebuild(world.city)
+    world.east, world.station_ = east, st
+    return world
+
+
+def test_counts_by_region_delegation_and_station(regional):
+    w = regional
+    everything = hot_topics(w.city.pk, year=2026, today=TODAY)
+    assert everything.regions[("suggestion", w.east.pk)]["停车难"] == 3
+    assert everything.regions[("opinion", w.station_.pk)]["停车难"] == 2
+    east = hot_topics(w.city.pk, year=2026, today=TODAY, source="suggestion", region_id=w.east.pk)
+    assert {r.word: r.this for r in east.rising}["停车难"] == 3
+    assert set(east.regions) == {("suggestion", w.east.pk)}
+
+
+def test_dashboard_and_export_by_region(signed_in, regional):
+    w = regional
+    client = signed_in("affairs")
+    with at(TODAY):
+        page = client.get("/topics/?year=2026").content.decode()
+        assert 'data-testid="region-filter"' in page and 'data-testid="by-region"' in page
+        assert "东城代表团" in page and w.station_.name in page
+        filtered = client.get(f"/topics/?year=2026&region=suggestion:{w.east.pk}")
+        assert filtered.status_code == 200
+        assert f'value="suggestion:{w.east.pk}" selected' in filtered.content.decode()
+        for bad in (
+            "x",
+            "suggestion:abc",
+            "suggestion:99999",
+            f"opinion:{w.station_.pk + 1000}",
+            "vote:1",
+        ):
+            assert client.get(f"/topics/?region={bad}").status_code == 404, bad
+        r = client.get("/topics/export.xlsx?year=2026")
+    book = load_workbook(BytesIO(r.content), read_only=True)
+    rows = list(book.worksheets[2].iter_rows(values_only=True))
+    assert rows[0][:2] == ("Region", "Kind") or rows[0][:2] == ("地区", "类别")
+    by_name = {row[0]: row for row in rows[1:]}
+    col = rows[0].index("停车难")
+    assert by_name["东城代表团"][col] == 3
+    assert by_name[w.station_.name][col] == 2
