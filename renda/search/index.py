@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from .models import Kind, SearchDocument, SearchTerm
-from .segment import segmented
+from .segment import is_cjk, segmented
 
 BATCH = 1000
 
@@ -81,6 +81,28 @@ def _save(docs: list[SearchDocument]) -> None:
         update_conflicts=True,
         unique_fields=["kind", "object_id"],
         update_fields=["congress_id", "title_words", "body_words"],
+    )
+    _add_to_vocabulary(docs)
+
+
+def _add_to_vocabulary(docs: list[SearchDocument]) -> None:
+    """Words of two characters or more, Chinese among them, that are not in the vocabulary
+    yet (SearchTerm, counted as in no suggestion until `refresh_terms`): a single character
+    inside them (路 in 道路) is looked up there (queries.words_within), so the vocabulary holds
+    every indexed word, not only those of the last rebuild."""
+    words = {
+        w
+        for d in docs
+        for w in f"{d.title_words} {d.body_words}".split()
+        if 2 <= len(w) <= 100 and any(is_cjk(ch) for ch in w)
+    }
+    if not words:
+        return
+    known = set(SearchTerm.objects.filter(word__in=words).values_list("word", flat=True))
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=w, documents=0) for w in sorted(words - known)],
+        ignore_conflicts=True,
+        batch_size=1000,
     )
 
 
@@ -190,7 +212,15 @@ def refresh_terms() -> int:
             cursor.execute(
                 "INSERT INTO search_term (word, documents) SELECT word, ndoc FROM ts_stat("
                 "'SELECT tsv FROM search_document WHERE kind = ''suggestion''')"
-                " WHERE length(word) <= 100"
+                " WHERE length(word) <= 100 ON CONFLICT (word) DO UPDATE"
+                " SET documents = EXCLUDED.documents"
+            )
+            # Words only answers and opinions hold: in the vocabulary too (a single character
+            # is looked up there, queries.words_within), counted in no suggestion.
+            cursor.execute(
+                "INSERT INTO search_term (word, documents) SELECT word, 0 FROM ts_stat("
+                "'SELECT tsv FROM search_document WHERE kind <> ''suggestion''')"
+                " WHERE length(word) <= 100 ON CONFLICT (word) DO NOTHING"
             )
         else:
             # The vocabulary of the whole FTS table: counted over every kind (answers and
@@ -202,6 +232,7 @@ def refresh_terms() -> int:
             cursor.execute(
                 "INSERT INTO search_term (word, documents) SELECT term, doc FROM"
                 " temp.search_vocab WHERE length(term) <= 100"
+                " ON CONFLICT (word) DO UPDATE SET documents = excluded.documents"
             )
         total = SearchDocument.objects.filter(kind=Kind.SUGGESTION).count()
         SearchTerm.objects.update_or_create(word="", defaults={"documents": total})

@@ -67,3 +67,19 @@ def test_rebuild_rewrites_every_row_and_drops_orphans(world: Any) -> None:
     assert SearchTerm.objects.get(word="").documents == 1
     assert "suggestion" in out.getvalue()
     assert search(world["deputy"], "河道").total == 1
+
+
+def test_the_vocabulary_holds_every_indexed_word(world: Any) -> None:
+    from django.db import connection
+
+    draft(world, "关于治理河道污染的建议", "沿岸排污口。")
+    assert SearchTerm.objects.filter(word="河道").exists()  # written with the index row
+    answered(world, "关于校车安全的建议", "已为全市校车加装定位设备。")
+    assert SearchTerm.objects.filter(word="定位").exists()
+    call_command("rebuild_search_index", "--terms", stdout=StringIO())
+    assert SearchTerm.objects.get(word="河道").documents == 1
+    # PostgreSQL counts suggestions only (ts_stat); SQLite's FTS5 vocabulary every kind. A word
+    # only the answer holds stays in the vocabulary either way.
+    pg = connection.vendor == "postgresql"
+    assert SearchTerm.objects.get(word="校车").documents == (1 if pg else 2)
+    assert SearchTerm.objects.get(word="定位").documents == (0 if pg else 1)
