@@ -273,9 +273,18 @@ CANDIDATE_CAP = 1000
 RANK_WINDOW = 5000
 
 
-def _top(kind: str, match: str, limit: int, congress: int | None = None) -> list[tuple[int, float]]:
-    """The best `limit` matches of a kind (in one congress), best first, whoever may see them
-    (on PostgreSQL: of the newest RANK_WINDOW matches)."""
+def _top(
+    kind: str,
+    match: str,
+    limit: int,
+    congress: int | None = None,
+    among: QuerySet[Any] | None = None,
+) -> list[tuple[int, float]]:
+    """The best `limit` matches of a kind (in one congress; among the ids `among` lists, when
+    given), best first, whoever may see them (on PostgreSQL: of the newest RANK_WINDOW
+    matches)."""
+    if among is not None:
+        return _top_among(kind, match, limit, among)
     if connection.vendor == "postgresql":
         # `d.id + 0`: sorted from the matches found by the GIN index, never by walking the
         # primary key backwards and testing every row (the planner's guess for a rare word).
@@ -298,6 +307,62 @@ def _top(kind: str, match: str, limit: int, congress: int | None = None) -> list
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+
+
+def _top_among(kind: str, match: str, limit: int, among: QuerySet[Any]) -> list[tuple[int, float]]:
+    try:
+        sub_sql, sub_params = among.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    # `sub_sql` is Django's own SQL for a queryset (its values are parameters).
+    if connection.vendor == "postgresql":
+        # The matches' ids first (the GIN index; MATERIALIZED: a list of ids, not a probe of
+        # the index rows per id of the unit, which PostgreSQL chose and took 4 000 probes for),
+        # hashed against the unit's ids; only the newest RANK_WINDOW of those are ranked.
+        sql = (
+            "WITH m AS MATERIALIZED (SELECT d.id, d.object_id FROM search_document d"  # noqa: S608
+            " WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s)"
+            " SELECT d.object_id, ts_rank(d.tsv, to_tsquery('simple', %s)) AS score"
+            f" FROM search_document d WHERE d.id IN (SELECT m.id FROM m WHERE m.object_id IN"
+            f" ({sub_sql}) ORDER BY m.id DESC LIMIT %s) ORDER BY score DESC, d.id DESC LIMIT %s"
+        )
+        params: list[Any] = [match, kind, match, *sub_params, RANK_WINDOW, limit]
+    else:
+        sql = (
+            "SELECT d.object_id, -bm25(search_fts, 3.0, 1.0) AS score FROM search_fts"  # noqa: S608
+            " CROSS JOIN search_document d ON d.id = search_fts.rowid"
+            " WHERE search_fts MATCH %s AND d.kind = %s"
+            f" AND d.object_id IN ({sub_sql}) ORDER BY score DESC, d.id DESC LIMIT %s"
+        )
+        params = [match, kind, *sub_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+
+
+def _own_suggestion_ids(user: Any) -> QuerySet[Any]:
+    """A superset of the suggestions a unit's staff may see by their roles (assigned to their
+    units and not returned, or led or co-signed by them), as one list of ids from indexed
+    columns — to be checked row by row (drafts, a returned assignment beside a live one)."""
+    from renda.accounts.permissions import role_assignments
+    from renda.suggestions.choices import AssignmentState
+    from renda.suggestions.models import Assignment, Sponsor, Suggestion
+    from renda.suggestions.queries import UNIT_ROLES
+
+    units = {ra.unit_id for ra in role_assignments(user) if ra.role in UNIT_ROLES and ra.unit_id}
+    assigned = (
+        Assignment.objects.filter(unit_id__in=units)
+        .exclude(state=AssignmentState.RETURNED)
+        .order_by()
+        .values("suggestion_id")
+    )
+    sponsored = (
+        Sponsor.objects.filter(deputy=user, declined_at__isnull=True)
+        .order_by()
+        .values("suggestion_id")
+    )
+    led = Suggestion.objects.filter(lead_deputy=user).order_by().values("pk")
+    return assigned.union(sponsored, led, all=True)
 
 
 # A unit assigned more than this many suggestions (not returned) is searched like the office:
@@ -337,7 +402,10 @@ def _kind_hits(
     busy = not broad and _busy(user, kind)
     settled = False
     if broad or busy:
-        top = _top(kind, match, CANDIDATE_CAP)
+        # A busy unit's suggestions: the best matches among its own (a hashed list of ids),
+        # not the best of all, of which a unit seeing 4 % of a congress may see 40 of 1 000.
+        among = _own_suggestion_ids(user) if busy and kind == Kind.SUGGESTION else None
+        top = _top(kind, match, CANDIDATE_CAP, among=among)
         rows = visible(user, kind, row_by_row=True, **filters)
         allowed = set(
             rows.filter(pk__in=[pk for pk, _s in top]).order_by().values_list("pk", flat=True)
