@@ -402,9 +402,9 @@ def _allowed(user: Any, kind: str, ids: list[int], filters: dict[str, Any]) -> s
         rows = visible(user, kind, row_by_row=True, **filters)
         return set(rows.filter(pk__in=ids).order_by().values_list("pk", flat=True))
     answers = Answer.objects.filter(pk__in=ids).filter(_filters(kind, **filters)).order_by()
-    suggestion_of = dict(answers.values_list("pk", "assignment__suggestion_id"))
     allowed = set(answers.filter(_published_answer()).values_list("pk", flat=True))
     if getattr(user, "is_authenticated", False):
+        suggestion_of = dict(answers.values_list("pk", "assignment__suggestion_id"))
         own = set(
             suggestions_visible_to(user, one=True)
             .filter(pk__in=set(suggestion_of.values()))
