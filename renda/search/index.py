@@ -13,6 +13,8 @@ for either; docs/search.md, "Privacy")."""
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,43 +24,60 @@ from django.db.models import Exists, OuterRef
 from renda.plainsql import insert_row
 
 from .models import Kind, SearchDocument, SearchTerm
-from .segment import segmented
+from .segment import _get_tokenizer, is_cjk, segmented
 
 BATCH = 1000
 
 
+# --- the words of each kind (pure functions of the record's text: the same in `index` and in
+# `rebuild`'s worker processes) ------------------------------------------------------------------
+def suggestion_words(title: str, body: str) -> tuple[str, str]:
+    return segmented(title), segmented(body)
+
+
+def answer_words(title: str, text: str, plan: str, reason: str) -> tuple[str, str]:
+    from renda.suggestions.masking import mask_personal
+
+    whole = "\n".join(t for t in (text, plan, reason) if t)
+    return segmented(title), segmented(mask_personal(whole))
+
+
+def opinion_words(text: str, name: str) -> tuple[str, str]:
+    from renda.opinions.masking import mask_personal
+
+    return "", segmented(mask_personal(text, names=(name,)))
+
+
 def _suggestion_doc(s: Any) -> SearchDocument:
+    title_words, body_words = suggestion_words(s.title, s.body)
     return SearchDocument(
         kind=Kind.SUGGESTION,
         object_id=s.pk,
         congress_id=s.congress_id,
-        title_words=segmented(s.title),
-        body_words=segmented(s.body),
+        title_words=title_words,
+        body_words=body_words,
     )
 
 
 def _answer_doc(a: Any, title: str, congress_id: int) -> SearchDocument:
-    from renda.suggestions.masking import mask_personal
-
-    text = "\n".join(t for t in (a.text, a.plan, a.reason) if t)
+    title_words, body_words = answer_words(title, a.text, a.plan, a.reason)
     return SearchDocument(
         kind=Kind.ANSWER,
         object_id=a.pk,
         congress_id=congress_id,
-        title_words=segmented(title),
-        body_words=segmented(mask_personal(text)),
+        title_words=title_words,
+        body_words=body_words,
     )
 
 
 def _opinion_doc(o: Any) -> SearchDocument:
-    from renda.opinions.masking import mask_personal
-
+    title_words, body_words = opinion_words(o.text, o.name)
     return SearchDocument(
         kind=Kind.OPINION,
         object_id=o.pk,
         congress_id=o.congress_id,
-        title_words="",
-        body_words=segmented(mask_personal(o.text, names=(o.name,))),
+        title_words=title_words,
+        body_words=body_words,
     )
 
 
@@ -84,6 +103,28 @@ def _save(docs: list[SearchDocument]) -> None:
         unique_fields=["kind", "object_id"],
         update_fields=["congress_id", "title_words", "body_words"],
     )
+    _add_to_vocabulary(docs)
+
+
+def _add_to_vocabulary(docs: list[SearchDocument]) -> None:
+    """Words of two characters or more, Chinese among them, that are not in the vocabulary
+    yet (SearchTerm, counted as in no suggestion until `refresh_terms`): a single character
+    inside them (路 in 道路) is looked up there (queries.words_within), so the vocabulary holds
+    every indexed word, not only those of the last rebuild."""
+    words = {
+        w
+        for d in docs
+        for w in f"{d.title_words} {d.body_words}".split()
+        if 2 <= len(w) <= 100 and any(is_cjk(ch) for ch in w)
+    }
+    if not words:
+        return
+    known = set(SearchTerm.objects.filter(word__in=words).values_list("word", flat=True))
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=w, documents=0) for w in sorted(words - known)],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
 
 
 def index(record: Any) -> None:
@@ -102,56 +143,95 @@ def remove(kind: str, object_id: int) -> None:
 
 
 # --- rebuilding ------------------------------------------------------------------------------
-def _batches(model: Any, select: Callable[[Any], Any]) -> Iterator[list[Any]]:
-    """Rows of `model` in primary-key order, BATCH at a time (keyset paging: no OFFSET, no
-    open cursor, the same memory whatever the table size)."""
+# Rows are read in the main process (keyset paging by primary key: no OFFSET, no open cursor),
+# cut into words by `jobs` worker processes (segmentation is most of the time: pure Python), and
+# written back in the main process — on PostgreSQL with COPY into a temporary table and one
+# upsert per batch that leaves unchanged rows alone (no new row version, no GIN update). At most
+# 2 × jobs batches are in flight, so memory stays flat whatever the table size.
+Row = tuple[int, int, str, str]  # object_id, congress_id, title words, body words
+
+
+def _raw_batches(kind: str) -> Iterator[list[tuple[Any, ...]]]:
+    from renda.opinions.models import Opinion
+    from renda.suggestions.models import Answer, Suggestion
+
+    model, fields = {
+        Kind.SUGGESTION: (Suggestion, ("pk", "congress_id", "title", "body")),
+        Kind.ANSWER: (
+            Answer,
+            (
+                "pk",
+                "assignment__suggestion__congress_id",
+                "assignment__suggestion__title",
+                "text",
+                "plan",
+                "reason",
+            ),
+        ),
+        Kind.OPINION: (Opinion, ("pk", "congress_id", "text", "name")),
+    }[kind]
     last = 0
     while True:
-        rows = list(select(model.objects.filter(pk__gt=last).order_by("pk"))[:BATCH])
+        rows = list(model.objects.filter(pk__gt=last).order_by("pk").values_list(*fields)[:BATCH])
         if not rows:
             return
         yield rows
-        last = rows[-1].pk
+        last = rows[-1][0]
 
 
-def _suggestion_batches() -> Iterator[list[SearchDocument]]:
-    from renda.suggestions.models import Suggestion
-
-    for rows in _batches(Suggestion, lambda qs: qs.only("title", "body", "congress_id")):
-        yield [_suggestion_doc(s) for s in rows]
-
-
-def _answer_batches() -> Iterator[list[SearchDocument]]:
-    from renda.suggestions.models import Answer
-
-    def select(qs: Any) -> Any:
-        return qs.select_related("assignment__suggestion").only(
-            "text",
-            "plan",
-            "reason",
-            "assignment__suggestion__title",
-            "assignment__suggestion__congress_id",
-        )
-
-    for rows in _batches(Answer, select):
-        yield [
-            _answer_doc(a, a.assignment.suggestion.title, a.assignment.suggestion.congress_id)
-            for a in rows
-        ]
+def _segment(kind: str, rows: list[tuple[Any, ...]]) -> list[Row]:
+    """The index rows of a batch read by `_raw_batches` (run in a worker process)."""
+    words = {Kind.SUGGESTION: suggestion_words, Kind.ANSWER: answer_words}.get(kind, opinion_words)
+    return [(r[0], r[1], *words(*(t or "" for t in r[2:]))) for r in rows]
 
 
-def _opinion_batches() -> Iterator[list[SearchDocument]]:
-    from renda.opinions.models import Opinion
+def _write(kind: str, rows: list[Row]) -> None:
+    """Upsert one batch of index rows, in its own transaction."""
+    with transaction.atomic():
+        if connection.vendor != "postgresql":
+            _save_rows(kind, rows)
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS search_load (object_id bigint,"
+                " congress_id integer, title_words text, body_words text) ON COMMIT DELETE ROWS"
+            )
+            with cursor.cursor.copy(
+                "COPY search_load (object_id, congress_id, title_words, body_words) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                "INSERT INTO search_document (kind, object_id, congress_id, title_words,"
+                " body_words) SELECT %s, object_id, congress_id, title_words, body_words"
+                " FROM search_load ON CONFLICT (kind, object_id) DO UPDATE SET"
+                " congress_id = EXCLUDED.congress_id, title_words = EXCLUDED.title_words,"
+                " body_words = EXCLUDED.body_words WHERE (search_document.congress_id,"
+                " search_document.title_words, search_document.body_words) IS DISTINCT FROM"
+                " (EXCLUDED.congress_id, EXCLUDED.title_words, EXCLUDED.body_words)",
+                [kind],
+            )
 
-    for rows in _batches(Opinion, lambda qs: qs.only("text", "name", "congress_id")):
-        yield [_opinion_doc(o) for o in rows]
+
+def _save_rows(kind: str, rows: list[Row]) -> None:
+    SearchDocument.objects.bulk_create(
+        [
+            SearchDocument(kind=kind, object_id=o, congress_id=c, title_words=t, body_words=b)
+            for o, c, t, b in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=["congress_id", "title_words", "body_words"],
+    )
 
 
-BATCHES: dict[str, Callable[[], Iterator[list[SearchDocument]]]] = {
-    Kind.SUGGESTION: _suggestion_batches,
-    Kind.ANSWER: _answer_batches,
-    Kind.OPINION: _opinion_batches,
-}
+def _start_worker() -> None:
+    # A worker never touches the database: forget the parent's connections without closing
+    # them (they are the parent's).
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None
 
 
 def source_count(kind: str) -> int:
@@ -162,17 +242,43 @@ def source_count(kind: str) -> int:
     return model.objects.count()
 
 
-def rebuild(kind: str, progress: Callable[[int], None] | None = None) -> int:
+def rebuild(kind: str, progress: Callable[[int], None] | None = None, *, jobs: int = 1) -> int:
     """Rewrite the index rows of every record of one kind (each batch its own transaction), then
-    drop rows whose record is gone. Returns the number of rows written."""
+    drop rows whose record is gone. Returns the number of rows read. `jobs` > 1: the words are
+    cut in that many worker processes. The vocabulary (SearchTerm) is left to `refresh_terms`,
+    which `rebuild_search_index` runs after it."""
     done = 0
-    for docs in BATCHES[kind]():
-        with transaction.atomic():
-            _save(docs)
-        done += len(docs)
+
+    def write(rows: list[Row]) -> None:
+        nonlocal done
+        _write(kind, rows)
+        done += len(rows)
         if progress is not None:
             progress(done)
+
+    if jobs <= 1:
+        for raw in _raw_batches(kind):
+            write(_segment(kind, raw))
+    else:
+        _get_tokenizer()  # loaded once, before the fork: the workers share it
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker)
+        try:
+            pending: deque[Any] = deque()
+            for raw in _raw_batches(kind):
+                pending.append(pool.apply_async(_segment, (kind, raw)))
+                if len(pending) >= 2 * jobs:
+                    write(pending.popleft().get())
+            while pending:
+                write(pending.popleft().get())
+        finally:
+            pool.terminate()
+            pool.join()
     _drop_orphans(kind)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Fresh statistics: with a table's estimates from before the rebuild the planner
+            # guessed a word's matches a hundred times off.
+            cursor.execute("ANALYZE search_document")
     return done
 
 
@@ -198,7 +304,15 @@ def refresh_terms() -> int:
             cursor.execute(
                 "INSERT INTO search_term (word, documents) SELECT word, ndoc FROM ts_stat("
                 "'SELECT tsv FROM search_document WHERE kind = ''suggestion''')"
-                " WHERE length(word) <= 100"
+                " WHERE length(word) <= 100 ON CONFLICT (word) DO UPDATE"
+                " SET documents = EXCLUDED.documents"
+            )
+            # Words only answers and opinions hold: in the vocabulary too (a single character
+            # is looked up there, queries.words_within), counted in no suggestion.
+            cursor.execute(
+                "INSERT INTO search_term (word, documents) SELECT word, 0 FROM ts_stat("
+                "'SELECT tsv FROM search_document WHERE kind <> ''suggestion''')"
+                " WHERE length(word) <= 100 ON CONFLICT (word) DO NOTHING"
             )
         else:
             # The vocabulary of the whole FTS table: counted over every kind (answers and
@@ -210,6 +324,7 @@ def refresh_terms() -> int:
             cursor.execute(
                 "INSERT INTO search_term (word, documents) SELECT term, doc FROM"
                 " temp.search_vocab WHERE length(term) <= 100"
+                " ON CONFLICT (word) DO UPDATE SET documents = excluded.documents"
             )
         total = SearchDocument.objects.filter(kind=Kind.SUGGESTION).count()
         SearchTerm.objects.update_or_create(word="", defaults={"documents": total})

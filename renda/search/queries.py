@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from renda.errors import InvalidInput
 
 from .models import Kind, SearchTerm
-from .segment import clean, marked_words, query_words, tokens
+from .segment import clean, is_cjk, marked_words, query_words, tokens
 from .snippets import SNIPPET_CHARS, highlight
 
 PER_PAGE = 20
@@ -139,7 +139,7 @@ def visible(
 
     where = _filters(kind, congress, year, state)
     if kind == Kind.SUGGESTION:
-        return suggestions_visible_to(user).filter(where)
+        return suggestions_visible_to(user, one=row_by_row).filter(where)
     if kind == Kind.OPINION:
         return opinions_visible_to(user).filter(where)
     arm = _published_answer()
@@ -173,16 +173,49 @@ def _narrow(user: Any, kind: str, where: Q) -> QuerySet[Any] | None:
 
 
 # --- the full-text query, per database -------------------------------------------------------
-def match_expression(words: list[str], *, prefix: bool = True) -> str:
-    """The words as the database's full-text query: every word, each as a prefix (or whole).
-    Words are quoted (FTS5 "…", tsquery '…'), so no character of a query is read as query
-    syntax."""
+def _quoted(word: str, prefix: bool) -> str:
     if connection.vendor == "postgresql":
         tail = ":*" if prefix else ""
-        quoted = ("'" + w.replace("\\", "\\\\").replace("'", "''") + "'" + tail for w in words)
-        return " & ".join(quoted)
-    tail = "*" if prefix else ""
-    return " AND ".join('"' + w.replace('"', '""') + '"' + tail for w in words)
+        return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'" + tail
+    return '"' + word.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+def match_expression(
+    words: list[str], *, prefix: bool = True, within: dict[str, list[str]] | None = None
+) -> str:
+    """The words as the database's full-text query: every word, each as a prefix (or whole).
+    Words are quoted (FTS5 "…", tsquery '…'), so no character of a query is read as query
+    syntax. `within` maps a single character to the indexed words holding it after their first
+    character (路 → 道路, 公路): the character is then found as a prefix OR as one of those."""
+    pg = connection.vendor == "postgresql"
+    parts = []
+    for w in words:
+        alts = [_quoted(w, prefix)] + [_quoted(o, False) for o in (within or {}).get(w, [])]
+        parts.append(
+            alts[0] if len(alts) == 1 else "(" + (" | " if pg else " OR ").join(alts) + ")"
+        )
+    return (" & " if pg else " AND ").join(parts)
+
+
+# A single character inside or at the end of a word (路 in 道路, 老 in 养老院) is looked up in the
+# vocabulary of indexed words (SearchTerm, kept current by every index write): the most common
+# EXPAND_WORDS words holding it are asked for with it (docs/search.md, "Short words").
+EXPAND_WORDS = 200
+
+
+def words_within(words: list[str]) -> dict[str, list[str]]:
+    """For each single Chinese character among `words`, the indexed words holding it after
+    their first character (those beginning with it are found by the prefix), most common first."""
+    out: dict[str, list[str]] = {}
+    for w in words:
+        if is_cjk(w):
+            out[w] = list(
+                SearchTerm.objects.filter(word__contains=w)
+                .exclude(word__startswith=w)
+                .order_by("-documents", "word")
+                .values_list("word", flat=True)[:EXPAND_WORDS]
+            )
+    return out
 
 
 def _ranked_sql(where_sql: str) -> tuple[str, str]:
@@ -234,17 +267,35 @@ def _ranked(
 
 
 CANDIDATE_CAP = 1000
+# Ranking reads every match's words: for a word in 20 000 suggestions that is most of the time
+# of a query. The best CANDIDATE_CAP are taken from the newest RANK_WINDOW matches (all of them
+# for every query but the most common words).
+RANK_WINDOW = 5000
 
 
-def _top(kind: str, match: str, limit: int, congress: int | None = None) -> list[tuple[int, float]]:
-    """The best `limit` matches of a kind (in one congress), best first, whoever may see them."""
+def _top(
+    kind: str,
+    match: str,
+    limit: int,
+    congress: int | None = None,
+    among: QuerySet[Any] | None = None,
+) -> list[tuple[int, float]]:
+    """The best `limit` matches of a kind (in one congress; among the ids `among` lists, when
+    given), best first, whoever may see them (on PostgreSQL: of the newest RANK_WINDOW
+    matches)."""
+    if among is not None:
+        return _top_among(kind, match, limit, among)
     if connection.vendor == "postgresql":
+        # `d.id + 0`: sorted from the matches found by the GIN index, never by walking the
+        # primary key backwards and testing every row (the planner's guess for a rare word).
         sql = (
-            "SELECT d.object_id, ts_rank(d.tsv, to_tsquery('simple', %s)) AS score"
-            " FROM search_document d WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s"
-            " AND (%s IS NULL OR d.congress_id = %s) ORDER BY score DESC, d.id DESC LIMIT %s"
+            "SELECT w.object_id, ts_rank(w.tsv, to_tsquery('simple', %s)) AS score FROM ("
+            " SELECT d.id, d.object_id, d.tsv FROM search_document d"
+            " WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s"
+            " AND (%s::integer IS NULL OR d.congress_id = %s::integer)"
+            " ORDER BY d.id + 0 DESC LIMIT %s) w ORDER BY score DESC, w.id DESC LIMIT %s"
         )
-        params: list[Any] = [match, match, kind, congress, congress, limit]
+        params: list[Any] = [match, match, kind, congress, congress, RANK_WINDOW, limit]
     else:
         sql = (
             "SELECT d.object_id, -bm25(search_fts, 3.0, 1.0) AS score FROM search_fts"
@@ -258,25 +309,140 @@ def _top(kind: str, match: str, limit: int, congress: int | None = None) -> list
         return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
 
 
+def _top_among(kind: str, match: str, limit: int, among: QuerySet[Any]) -> list[tuple[int, float]]:
+    try:
+        sub_sql, sub_params = among.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    # `sub_sql` is Django's own SQL for a queryset (its values are parameters).
+    if connection.vendor == "postgresql":
+        # The matches' ids first (the GIN index; MATERIALIZED: a list of ids, not a probe of
+        # the index rows per id of the unit, which PostgreSQL chose and took 4 000 probes for),
+        # hashed against the unit's ids; only the newest RANK_WINDOW of those are ranked.
+        sql = (
+            "WITH m AS MATERIALIZED (SELECT d.id, d.object_id FROM search_document d"  # noqa: S608
+            " WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s)"
+            " SELECT d.object_id, ts_rank(d.tsv, to_tsquery('simple', %s)) AS score"
+            f" FROM search_document d WHERE d.id IN (SELECT m.id FROM m WHERE m.object_id IN"
+            f" ({sub_sql}) ORDER BY m.id DESC LIMIT %s) ORDER BY score DESC, d.id DESC LIMIT %s"
+        )
+        params: list[Any] = [match, kind, match, *sub_params, RANK_WINDOW, limit]
+    else:
+        sql = (
+            "SELECT d.object_id, -bm25(search_fts, 3.0, 1.0) AS score FROM search_fts"  # noqa: S608
+            " CROSS JOIN search_document d ON d.id = search_fts.rowid"
+            " WHERE search_fts MATCH %s AND d.kind = %s"
+            f" AND d.object_id IN ({sub_sql}) ORDER BY score DESC, d.id DESC LIMIT %s"
+        )
+        params = [match, kind, *sub_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+
+
+def _own_suggestion_ids(user: Any) -> QuerySet[Any]:
+    """A superset of the suggestions a unit's staff may see by their roles (assigned to their
+    units and not returned, or led or co-signed by them), as one list of ids from indexed
+    columns — to be checked row by row (drafts, a returned assignment beside a live one)."""
+    from renda.accounts.permissions import role_assignments
+    from renda.suggestions.choices import AssignmentState
+    from renda.suggestions.models import Assignment, Sponsor, Suggestion
+    from renda.suggestions.queries import UNIT_ROLES
+
+    units = {ra.unit_id for ra in role_assignments(user) if ra.role in UNIT_ROLES and ra.unit_id}
+    assigned = (
+        Assignment.objects.filter(unit_id__in=units)
+        .exclude(state=AssignmentState.RETURNED)
+        .order_by()
+        .values("suggestion_id")
+    )
+    sponsored = (
+        Sponsor.objects.filter(deputy=user, declined_at__isnull=True)
+        .order_by()
+        .values("suggestion_id")
+    )
+    led = Suggestion.objects.filter(lead_deputy=user).order_by().values("pk")
+    return assigned.union(sponsored, led, all=True)
+
+
+# A unit assigned more than this many suggestions (not returned) is searched like the office:
+# the best matches first, checked row by row. Listing its 40 000 suggestions first and ranking
+# every match among them took 4–5 s at 1 M (docs/performance.md, "Search").
+BUSY_UNIT = 2000
+
+
+def _busy(user: Any, kind: str) -> bool:
+    """Whether what the user may see of `kind` by their role is large: a unit (of theirs) with
+    more than BUSY_UNIT assignments. Deputies and small units stay on the narrow path."""
+    from renda.accounts.permissions import role_assignments
+    from renda.suggestions.choices import AssignmentState
+    from renda.suggestions.models import Assignment
+    from renda.suggestions.queries import UNIT_ROLES
+
+    if kind == Kind.OPINION or not getattr(user, "is_authenticated", False):
+        return False
+    units = {ra.unit_id for ra in role_assignments(user) if ra.role in UNIT_ROLES and ra.unit_id}
+    if not units:
+        return False
+    assigned = Assignment.objects.filter(unit_id__in=units).exclude(state=AssignmentState.RETURNED)
+    return assigned.order_by().values("pk")[:BUSY_UNIT].count() >= BUSY_UNIT
+
+
+def _allowed(user: Any, kind: str, ids: list[int], filters: dict[str, Any]) -> set[int]:
+    """Which of `ids` (of `kind`) the user may see. Answers in three lookups by primary key
+    (the answers' suggestions, the published ones, the user's own suggestions among those):
+    asked as one query, "published OR one of mine" made PostgreSQL hash every suggestion and
+    assignment of the table (0.4–0.7 s at 100 000 suggestions)."""
+    from renda.suggestions.models import Answer
+    from renda.suggestions.queries import suggestions_visible_to
+
+    if not ids:
+        return set()
+    if kind != Kind.ANSWER:
+        rows = visible(user, kind, row_by_row=True, **filters)
+        return set(rows.filter(pk__in=ids).order_by().values_list("pk", flat=True))
+    answers = Answer.objects.filter(pk__in=ids).filter(_filters(kind, **filters)).order_by()
+    allowed = set(answers.filter(_published_answer()).values_list("pk", flat=True))
+    if getattr(user, "is_authenticated", False):
+        suggestion_of = dict(answers.values_list("pk", "assignment__suggestion_id"))
+        own = set(
+            suggestions_visible_to(user, one=True)
+            .filter(pk__in=set(suggestion_of.values()))
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        allowed |= {pk for pk, s in suggestion_of.items() if s in own}
+    return allowed
+
+
 def _kind_hits(
     user: Any, kind: str, match: str, wanted: int, where: Q, filters: dict[str, Any]
 ) -> tuple[list[tuple[int, float]], int, bool]:
     """The best `wanted` hits of one kind the user may see, their number (up to the cap) and
-    whether it was capped. Broad users: the best CANDIDATE_CAP matches, checked row by row.
-    Others: what they may see by their role, matched and ranked whole (a deputy's 200
-    suggestions among a million are never crowded out by better matches they may not see)."""
+    whether it was capped. Broad users and busy units: the best CANDIDATE_CAP matches, checked
+    row by row. Others: what they may see by their role, matched and ranked whole (a deputy's
+    200 suggestions among a million are never crowded out by better matches they may not see).
+    A busy unit falls back to that too when the best matches hold fewer than `wanted` of its own."""
     found: dict[int, float] = {}
     total, capped = 0, False
     broad = is_broad(user, kind)
-    if broad:
-        top = _top(kind, match, CANDIDATE_CAP)
-        rows = visible(user, kind, row_by_row=True, **filters)
-        allowed = set(
-            rows.filter(pk__in=[pk for pk, _s in top]).order_by().values_list("pk", flat=True)
-        )
+    # Whether the best matches checked row by row are all there is to it: for answers, a user
+    # who is not broad for suggestions may also see unpublished answers to their own.
+    whole = broad and (kind != Kind.ANSWER or is_broad(user, Kind.SUGGESTION))
+    busy = not whole and _busy(user, kind)
+    settled = False
+    if broad or busy:
+        # A busy unit's suggestions: the best matches among its own (a hashed list of ids),
+        # not the best of all, of which a unit seeing 4 % of a congress may see 40 of 1 000.
+        among = _own_suggestion_ids(user) if busy and kind == Kind.SUGGESTION else None
+        top = _top(kind, match, CANDIDATE_CAP, among=among)
+        allowed = _allowed(user, kind, [pk for pk, _s in top], filters)
         found = {pk: score for pk, score in top if pk in allowed}
         total, capped = len(found), len(top) >= CANDIDATE_CAP
-    if not broad or (kind == Kind.ANSWER and not is_broad(user, Kind.SUGGESTION)):
+        # Every match was checked, or the best `wanted` the user may see are among the best
+        # matches of all: the narrow path would find nothing better.
+        settled = not capped or len(found) >= wanted
+    if not whole and not (busy and settled):
         narrow = _narrow(user, kind, where)
         if narrow is not None:
             rows_n, n = _ranked(kind, match, narrow, wanted)
@@ -308,7 +474,7 @@ def search(
     empty = Results(q or "", words, [], 0, False, page, per_page)
     if not words:
         return empty
-    match = match_expression(words)
+    match = match_expression(words, within=words_within(words))
     kinds = [kind] if kind else list(Kind.values)
     if not getattr(user, "is_authenticated", False):
         kinds = [k for k in kinds if k == Kind.ANSWER]  # the public: published answers only
@@ -346,12 +512,16 @@ def _hits(user: Any, window: list[tuple[float, str, int]], words: list[str]) -> 
     if answers and getattr(user, "is_authenticated", False):
         from renda.suggestions.queries import suggestions_visible_to
 
-        own = suggestions_visible_to(user).order_by().values("pk")
-        full_answers = set(
-            Answer.objects.filter(pk__in=list(answers), assignment__suggestion__in=own).values_list(
-                "pk", flat=True
-            )
+        # The answers' suggestions are loaded: which of those the user may see, by primary key
+        # (not every suggestion the user may see, listed: a unit's 40 000 at 1 M).
+        sids = {a.assignment.suggestion_id for a in answers.values()}
+        own = set(
+            suggestions_visible_to(user, one=True)
+            .filter(pk__in=sids)
+            .order_by()
+            .values_list("pk", flat=True)
         )
+        full_answers = {pk for pk, a in answers.items() if a.assignment.suggestion_id in own}
     hits: list[Hit] = []
     for score, kind, pk in window:
         if kind == Kind.SUGGESTION and pk in suggestions:

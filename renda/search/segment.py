@@ -69,6 +69,16 @@ def normalize(text: str) -> str:
     return zhconv.convert(text, "zh-hans").casefold()
 
 
+def is_cjk(ch: str) -> bool:
+    """Whether a character is a Chinese character (the unified ideographs and their
+    extensions, the compatibility ideographs)."""
+    return len(ch) == 1 and (
+        "\u3400" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\U00020000" <= ch <= "\U0003ffff"
+    )
+
+
 def _is_word(token: str) -> bool:
     # Drop whitespace and punctuation/symbol-only tokens; keep letters, digits and CJK.
     return any(unicodedata.category(ch)[0] in "LN" for ch in token)

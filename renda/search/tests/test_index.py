@@ -67,3 +67,40 @@ def test_rebuild_rewrites_every_row_and_drops_orphans(world: Any) -> None:
     assert SearchTerm.objects.get(word="").documents == 1
     assert "suggestion" in out.getvalue()
     assert search(world["deputy"], "河道").total == 1
+
+
+def test_the_vocabulary_holds_every_indexed_word(world: Any) -> None:
+    from django.db import connection
+
+    draft(world, "关于治理河道污染的建议", "沿岸排污口。")
+    assert SearchTerm.objects.filter(word="河道").exists()  # written with the index row
+    answered(world, "关于校车安全的建议", "已为全市校车加装定位设备。")
+    assert SearchTerm.objects.filter(word="定位").exists()
+    call_command("rebuild_search_index", "--terms", stdout=StringIO())
+    assert SearchTerm.objects.get(word="河道").documents == 1
+    # PostgreSQL counts suggestions only (ts_stat); SQLite's FTS5 vocabulary every kind. A word
+    # only the answer holds stays in the vocabulary either way.
+    pg = connection.vendor == "postgresql"
+    assert SearchTerm.objects.get(word="校车").documents == (1 if pg else 2)
+    assert SearchTerm.objects.get(word="定位").documents == (0 if pg else 1)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rebuild_writes_what_the_actions_write(world: Any, jobs: int) -> None:
+    """Rebuilt rows (words cut in worker processes when jobs > 1, written by COPY on
+    PostgreSQL) are the rows the actions write; a second rebuild changes nothing."""
+    from renda.search.index import rebuild
+
+    draft(world, "关于加快养老服务中心建设的建议", "社区养老床位不足，电话13812345678。")
+    answered(world, "关于学校周边交通的建议", "已增设护学岗，联系电话13812345678。")
+    opinion(world, "我是李四，电话13912345678，小区路灯坏了。", name="李四")
+    fields = ("kind", "object_id", "congress_id", "title_words", "body_words")
+    written = set(SearchDocument.objects.values_list(*fields))
+    assert {k for k, *_ in written} == {"suggestion", "answer", "opinion"}
+    SearchDocument.objects.update(title_words="", body_words="x")
+    for kind in ("suggestion", "answer", "opinion"):
+        assert rebuild(kind, jobs=jobs) == sum(1 for k, *_ in written if k == kind)
+    assert set(SearchDocument.objects.values_list(*fields)) == written
+    ids = set(SearchDocument.objects.values_list("id", flat=True))
+    rebuild("suggestion", jobs=jobs)
+    assert set(SearchDocument.objects.values_list("id", flat=True)) == ids

@@ -39,6 +39,35 @@ def test_a_single_character_finds_the_words_it_begins(world: Any, archive: dict[
     assert archive["elderly"].pk in ids(search(world["affairs"], "养"))
 
 
+def test_a_single_character_inside_or_at_the_end_of_a_word_is_found(
+    world: Any, archive: dict[str, Any]
+) -> None:
+    # 路 ends 道路, 老 ends 养老, 堵 ends 拥堵: not prefixes of any indexed word.
+    assert ids(search(world["affairs"], "路")) == {archive["school"].pk}
+    assert ids(search(world["affairs"], "老")) == {archive["elderly"].pk}
+    assert ids(search(world["affairs"], "堵")) == {archive["school"].pk}
+    assert ids(search(world["affairs"], "學 路")) == {archive["school"].pk}  # with another word
+    hit = search(world["affairs"], "路").hits[0]
+    assert "<mark>路</mark>" in hit.snippet
+
+
+def test_a_single_character_finds_words_written_after_the_last_count(world: Any) -> None:
+    """The vocabulary a single character is looked up in is kept by every index write, not
+    only by rebuild_search_index: a word first written now is found at once."""
+    from renda.search.index import refresh_terms
+
+    refresh_terms()
+    s = registered(world, "关于整治噪声扰民的建议", "夜间施工噪声扰民。")
+    assert ids(search(world["affairs"], "扰")) == {s.pk}  # 扰民 begins with it
+    assert ids(search(world["affairs"], "民")) == {s.pk}  # 扰民 ends with it
+
+
+def test_a_single_character_in_an_answer_is_found(world: Any) -> None:
+    answered(world, "关于校车安全的建议", "已为全市校车加装定位设备。")
+    results = search(world["affairs"], "位", kind="answer")
+    assert results.total == 1
+
+
 def test_mixed_chinese_latin_and_digits(world: Any, archive: dict[str, Any]) -> None:
     for q in ("5G基站", "5g 基站", "５Ｇ基站", "5G"):
         assert ids(search(world["affairs"], q)) == {archive["5g"].pk}, q

@@ -5,6 +5,7 @@ batches by primary key: memory stays flat whatever the table size. Progress goes
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -24,12 +25,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--terms", action="store_true", help="only recount the words (no reindexing)"
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=min(os.cpu_count() or 1, 4),
+            help="worker processes cutting the words (default: the cores, at most 4)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         if not options["terms"]:
             for kind in options["kind"] or Kind.values:
-                self._rebuild(kind)
+                self._rebuild(kind, max(options["jobs"], 1))
         t0 = time.monotonic()
         total = refresh_terms()
         self.stdout.write(
@@ -38,7 +45,7 @@ class Command(BaseCommand):
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         self.stdout.write(f"done in {time.monotonic() - started:.1f} s, peak memory {peak} MB")
 
-    def _rebuild(self, kind: str) -> None:
+    def _rebuild(self, kind: str, jobs: int) -> None:
         total = source_count(kind)
         t0 = time.monotonic()
         last = [0.0]
@@ -54,6 +61,9 @@ class Command(BaseCommand):
                 )
                 sys.stderr.flush()
 
-        done = rebuild(kind, progress)
+        done = rebuild(kind, progress, jobs=jobs)
         sys.stderr.write("\n")
-        self.stdout.write(f"{kind}: {done} indexed in {time.monotonic() - t0:.1f} s")
+        took = time.monotonic() - t0
+        self.stdout.write(
+            f"{kind}: {done} indexed in {took:.1f} s ({done / max(took, 1e-6):.0f}/s, {jobs} jobs)"
+        )
