@@ -8,9 +8,9 @@ the `MAX_FEATURES` most frequent hashed columns are kept, and weighted by sublin
 Classifier: Complement Naive Bayes (many classes, uneven class sizes; one pass: its weights are
 per-class feature sums, computed here in float32 — scikit-learn's keeps four float64 copies of a
 classes × features matrix). On a small archive with few units (`SMALL_MAX_SAMPLES`,
-`SMALL_MAX_UNITS`) a class-balanced logistic regression is averaged in (measured better on the
-real archive, docs/routing.md); above that it is never trained: its cost grows with samples ×
-classes × features. Everything is learned from the texts handed to `fit`: nothing of any archive
+`SMALL_MAX_UNITS`) a class-balanced linear SVM (liblinear, one-vs-rest) is averaged in (measured
+better on the real archive, docs/routing.md); above that it is never trained: its cost grows
+with samples × classes. Everything is learned from the texts handed to `fit`: nothing of any archive
 is in this code.
 
 A fitted `Router` is pickled with joblib. Its size is `MAX_FEATURES` × units × 4 bytes (float32)
@@ -27,15 +27,19 @@ import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize as l2_rows
+from sklearn.svm import LinearSVC
 
 from renda.search.segment import normalize, tokens
 
 from .texts import BODY_CHARS, text_of  # noqa: F401  (re-exported)
 
+# Stored in each fitted Router: a file of another format is not used (retrain it).
+FORMAT = 2
 HASH_BITS = 20
 MAX_FEATURES = 60_000
 ALPHA = 0.3
-# The logistic regression is averaged in only up to this many samples and units.
+SVM_C = 0.3
+# The linear SVM is averaged in only up to this many samples and units.
 SMALL_MAX_SAMPLES = 30_000
 SMALL_MAX_UNITS = 50
 # Texts are hashed this many at a time (bounded temporary memory).
@@ -145,8 +149,9 @@ class Router:
     summing to 1 over all labels) and the words that weighed most for each."""
 
     def __init__(self, *, ensemble: bool | None = None) -> None:
+        self.format = FORMAT
         self.ensemble = ensemble
-        self.lr: LogisticRegression | None = None
+        self.svm: LinearSVC | None = None
         self.scale = 2.0
 
     # --- features -------------------------------------------------------------------------
@@ -208,7 +213,7 @@ class Router:
         np.negative(comp, out=comp)
         return comp
 
-    def _use_lr(self, n: int) -> bool:
+    def _use_svm(self, n: int) -> bool:
         if self.ensemble is not None:
             return self.ensemble
         return n <= SMALL_MAX_SAMPLES and len(self.classes_) <= SMALL_MAX_UNITS
@@ -216,11 +221,10 @@ class Router:
     def _fit_weights(self, x: sp.csr_matrix | None, y: np.ndarray, counts: np.ndarray) -> None:
         self.w = np.ascontiguousarray(self._weights(counts))
         self.w_mean = self.w.mean(axis=1)
-        self.lr = None
-        if x is not None and self._use_lr(len(y)) and len(set(y.tolist())) > 1:
-            self.lr = LogisticRegression(C=20, max_iter=3000, class_weight="balanced")
-            self.lr.fit(x, y)
-            self.lr.coef_ = self.lr.coef_.astype(np.float32)
+        self.svm = None
+        if x is not None and self._use_svm(len(y)) and len(set(y.tolist())) > 1:
+            self.svm = LinearSVC(C=SVM_C, class_weight="balanced").fit(x, y)
+            self.svm.coef_ = self.svm.coef_.astype(np.float32)
 
     def _prepare(self, texts: Sequence[str], labels: Sequence[str]) -> list[sp.csr_matrix]:
         parts = hashed_parts(texts)
@@ -241,7 +245,7 @@ class Router:
         xs = self._prepare(texts, labels)
         y = self._y
         del self._y
-        small = self._use_lr(len(y))
+        small = self._use_svm(len(y))
         x = sp.vstack(xs, format="csr") if small else None
         self._fit_weights(x, y, self._total_counts(xs, y))
         return self
@@ -266,7 +270,7 @@ class Router:
         )
         y_held = y[held_out]
         total = self._total_counts(xs, y)
-        if self._use_lr(len(y)):
+        if self._use_svm(len(y)):
             x = sp.vstack(xs, format="csr")
             del xs
             mask = np.ones(len(y), dtype=bool)
@@ -276,7 +280,7 @@ class Router:
             x = None
             del xs
             self._fit_weights(None, y, total - self._counts(x_held, y_held))
-        if self.lr is None and len(y_held):
+        if self.svm is None and len(y_held):
             self.scale = calibrated_scale(x_held @ self.w, y_held)
         p = self._proba(x_held)
         truth = self.classes_[y_held].tolist()
@@ -290,11 +294,17 @@ class Router:
 
     def _proba(self, x: sp.csr_matrix) -> np.ndarray:
         p = _softmax_of_spread(x @ self.w, self.scale)
-        if self.lr is not None:
-            lp = np.zeros_like(p)
-            lp[:, self.lr.classes_] = self.lr.predict_proba(x)
-            p = (p + lp) / 2
+        if self.svm is not None:
+            p = (p + self._svm_proba(x, p.shape)) / 2
         return p
+
+    def _svm_proba(self, x: sp.csr_matrix, shape: tuple[int, int]) -> np.ndarray:
+        d = self.svm.decision_function(x).reshape(shape[0], -1)
+        if d.shape[1] == 1:  # two classes: one margin
+            d = np.hstack([-d, d])
+        out = np.zeros(shape)
+        out[:, self.svm.classes_] = _softmax_of_spread(d)
+        return out
 
     def proba(self, texts: Sequence[str]) -> np.ndarray:
         parts = self._weighed(hashed_parts(texts))
@@ -323,13 +333,11 @@ class Router:
         if norm:
             val /= norm
         p = _softmax_of_spread((val @ self.w[idx])[None, :], self.scale)
-        if self.lr is not None:
+        if self.svm is not None:
             x = sp.csr_matrix(
                 (val, idx, [0, len(idx)]), shape=(1, len(self.columns)), dtype=np.float32
             )
-            lp = np.zeros_like(p)
-            lp[:, self.lr.classes_] = self.lr.predict_proba(x)
-            p = (p + lp) / 2
+            p = (p + self._svm_proba(x, p.shape)) / 2
         p = p[0]
         order = np.argsort(-p)[:k]
         weight = dict(zip(idx.tolist(), val.tolist(), strict=True))

@@ -188,7 +188,11 @@ def load(congress_id: int) -> dict[str, Any] | None:
             return hit[1]
     import joblib
 
+    from .classifier import FORMAT
+
     loaded = joblib.load(path)
+    if getattr(loaded["router"], "format", 1) != FORMAT:
+        return None  # written by an older version: proposes nothing until retrained
     with _cache_lock:
         _cache[congress_id] = (mtime, loaded)
         while len(_cache) > CACHED_MODELS:
