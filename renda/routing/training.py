@@ -40,7 +40,7 @@ def min_units() -> int:
 
 
 def max_samples() -> int:
-    return int(getattr(settings, "ROUTING_MAX_SAMPLES", 200_000))
+    return int(getattr(settings, "ROUTING_MAX_SAMPLES", 100_000))
 
 
 # The held-out accuracy stored with a model is measured on at most this many samples.
