@@ -387,4 +387,4 @@ ROUTING_MIN_UNITS = int(os.environ.get("RENDA_ROUTING_MIN_UNITS", "2"))
 # The background job retrains after this many new assignments since the last training.
 ROUTING_RETRAIN_AFTER = int(os.environ.get("RENDA_ROUTING_RETRAIN_AFTER", "200"))
 # A training reads the newest this many samples (time and memory stay bounded at 1 M).
-ROUTING_MAX_SAMPLES = int(os.environ.get("RENDA_ROUTING_MAX_SAMPLES", "200000"))
+ROUTING_MAX_SAMPLES = int(os.environ.get("RENDA_ROUTING_MAX_SAMPLES", "100000"))

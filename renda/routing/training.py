@@ -40,7 +40,11 @@ def min_units() -> int:
 
 
 def max_samples() -> int:
-    return int(getattr(settings, "ROUTING_MAX_SAMPLES", 200_000))
+    return int(getattr(settings, "ROUTING_MAX_SAMPLES", 100_000))
+
+
+# The held-out accuracy stored with a model is measured on at most this many samples.
+HELD_OUT_MAX = 10_000
 
 
 def retrain_after() -> int:
@@ -114,38 +118,36 @@ class Training:
 
 
 def train(congress: Congress, *, seed: int = 0) -> Training:
-    """Fit on all samples after measuring on a held-out fifth; write the file atomically."""
+    """Measure on a held-out fifth (at most `HELD_OUT_MAX` samples), fit on all samples, write
+    the file atomically. The texts are read and segmented once (classifier.Router.fit_measured).
+    """
     # scikit-learn, numpy and joblib (~75 MB) load only where a model is trained or consulted,
     # not in every web worker.
     import joblib
     import numpy as np
 
-    from .classifier import Router, top_k_accuracy
+    from .classifier import Router
 
     started = time.monotonic()
     seen = count_samples(congress.pk)
-    data = list(samples(congress.pk))
-    texts = [s.text for s in data]
-    labels = np.array([str(s.unit) for s in data])
-    units = len(set(labels.tolist()))
-    why = too_little(len(data), units)
+    texts: list[str] = []
+    labels: list[str] = []
+    for s in samples(congress.pk):
+        texts.append(s.text)
+        labels.append(str(s.unit))
+    units = len(set(labels))
+    why = too_little(len(texts), units)
     if why:
-        return Training(None, len(data), units, why)
+        return Training(None, len(texts), units, why)
     rng = np.random.default_rng(seed)
-    order = rng.permutation(len(data))
-    cut = int(len(data) * 0.8)
-    train_idx, test_idx = order[:cut], order[cut:]
-    probe = Router().fit([texts[i] for i in train_idx], labels[train_idx])
-    p = probe.proba([texts[i] for i in test_idx])
-    truth = labels[test_idx].tolist()
-    top1 = top_k_accuracy(p, probe.classes_, truth, 1)
-    top3 = top_k_accuracy(p, probe.classes_, truth, 3)
-    del probe, p
-    router = Router().fit(texts, labels)
+    held_out = rng.choice(len(texts), size=min(len(texts) // 5, HELD_OUT_MAX), replace=False)
+    router = Router()
+    top1, top3 = router.fit_measured(texts, labels, held_out)
+    del texts
     now = timezone.now()
     path = model_path(congress.pk)
     path.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"trained_at": now, "samples": len(data), "units": units, "top1": top1, "top3": top3}
+    meta = {"trained_at": now, "samples": len(labels), "units": units, "top1": top1, "top3": top3}
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     joblib.dump({"router": router, "meta": meta}, tmp, compress=3)
@@ -153,7 +155,7 @@ def train(congress: Congress, *, seed: int = 0) -> Training:
     trained = TrainedModel(
         congress=congress,
         trained_at=now,
-        samples=len(data),
+        samples=len(labels),
         seen=seen,
         units=units,
         top1=top1,
@@ -161,7 +163,7 @@ def train(congress: Congress, *, seed: int = 0) -> Training:
         seconds=time.monotonic() - started,
         path=str(path),
     )
-    return Training(trained, len(data), units)
+    return Training(trained, len(labels), units)
 
 
 # --- loading: once per worker, kept while the file is unchanged ------------------------------
@@ -186,7 +188,11 @@ def load(congress_id: int) -> dict[str, Any] | None:
             return hit[1]
     import joblib
 
+    from .classifier import FORMAT
+
     loaded = joblib.load(path)
+    if getattr(loaded["router"], "format", 1) != FORMAT:
+        return None  # written by an older version: proposes nothing until retrained
     with _cache_lock:
         _cache[congress_id] = (mtime, loaded)
         while len(_cache) > CACHED_MODELS:

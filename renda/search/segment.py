@@ -84,13 +84,14 @@ def _is_word(token: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in token)
 
 
-def tokens(text: str, *, for_search: bool = True) -> list[str]:
+def tokens(text: str, *, for_search: bool = True, normalized: bool = False) -> list[str]:
     """The words of `text`, normalised.
 
     `for_search` also yields the shorter words inside long ones (中华人民共和国 → 中华, 人民,
-    共和国, ...) so that a short query finds them."""
+    共和国, ...) so that a short query finds them. `normalized`: `text` already went through
+    `normalize()` (a caller that needs the normalised text too does it once)."""
     words: list[str] = []
-    for clause in _CLAUSE_BREAK.split(normalize(text)):
+    for clause in _CLAUSE_BREAK.split(text if normalized else normalize(text)):
         if clause:
             words.extend(_cut(clause, for_search))
     return words

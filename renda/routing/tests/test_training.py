@@ -5,6 +5,7 @@ the baseline; retraining through the real django-tasks queue."""
 
 from __future__ import annotations
 
+import random
 from io import StringIO
 
 import pytest
@@ -79,6 +80,44 @@ def test_another_congress_has_its_own_model(world, tmp_path):
     _history(world, tmp_path)
     train_model(world.city)
     assert propose(world.county.pk, "学校教师").units == []
+
+
+def test_a_model_file_of_an_older_format_proposes_nothing_until_retrained(world, tmp_path):
+    import joblib
+
+    _history(world, tmp_path)
+    train_model(world.city)
+    path = model_path(world.city.pk)
+    loaded = joblib.load(path)
+    assert propose(world.city.pk, "学校教师").units
+    loaded["router"].format = 1
+    joblib.dump(loaded, path)
+    found = propose(world.city.pk, "学校教师")
+    assert found.units == [] and "too little history" in found.why_none
+    train_model(world.city)
+    assert propose(world.city.pk, "学校教师").units
+
+
+def test_held_out_accuracy_and_scores_at_many_units(world, tmp_path):
+    """Above the small-archive caps only Naive Bayes is trained; the held-out rows are measured
+    on counts without them, and the scores are calibrated (not all on the first unit)."""
+    from renda.routing.classifier import Router
+
+    names = [f"单位{i}" for i in range(60)]
+    topics = [f"主题{i}甲乙{i}" for i in range(60)]
+    texts, labels = [], []
+    for i in range(1200):
+        k = i % 60
+        texts.append(f"关于{topics[k]}的建议（{i}）\n{topics[(k * 7) % 60]}")
+        labels.append(names[k] if i % 7 else names[(k + 1) % 60])
+    held = random.Random(1).sample(range(1200), 200)
+    router = Router()
+    top1, top3 = router.fit_measured(texts, labels, held)
+    assert router.svm is None  # 60 units: over SMALL_MAX_UNITS
+    assert 0.6 < top1 <= top3 <= 1.0
+    best = router.rank("关于主题3甲乙3的建议")
+    assert best[0].label == "单位3"
+    assert 0.2 < best[0].score < 0.999 and best[1].score < best[0].score
 
 
 def test_train_routing_command_reports_and_if_due_waits(world, tmp_path):
