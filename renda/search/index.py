@@ -119,9 +119,9 @@ def _add_to_vocabulary(docs: list[SearchDocument]) -> None:
     }
     if not words:
         return
-    known = set(SearchTerm.objects.filter(word__in=words).values_list("word", flat=True))
+    # One INSERT … ON CONFLICT DO NOTHING: words already counted stay as they are.
     SearchTerm.objects.bulk_create(
-        [SearchTerm(word=w, documents=0) for w in sorted(words - known)],
+        [SearchTerm(word=w, documents=0) for w in sorted(words)],
         ignore_conflicts=True,
         batch_size=1000,
     )
@@ -134,8 +134,10 @@ def index(record: Any) -> None:
 
 def index_new(record: Any) -> None:
     """The index row of a record created in this transaction (a citizen's submission): one plain
-    INSERT (renda.plainsql), without the upsert's statement building of `index`."""
-    insert_row(document_for(record))
+    INSERT (renda.plainsql), without the upsert's statement building of `index`; its new words
+    join the vocabulary as `index`'s do."""
+    doc = insert_row(document_for(record))
+    _add_to_vocabulary([doc])
 
 
 def remove(kind: str, object_id: int) -> None:

@@ -23,11 +23,12 @@ from renda.opinions.models import Opinion
 from renda.opinions.tests.receiving_builders import answer, category, station
 
 # Queries an anonymous submission makes beside the transaction's own statements: the station,
-# the category, the opinion, its search index row (one upsert, issue 7), its first event, the
+# the category, the opinion, its search index row (one INSERT, issue 7) and its new words in the
+# search vocabulary (one INSERT … ON CONFLICT DO NOTHING), its first event, the
 # station's day figures (one upsert), a public audit lane's head (locked: the first free one),
 # the audit event, the head's update, and the home page versions moved after the commit.
 # Counted without SAVEPOINT/RELEASE (the test's transaction adds them).
-SUBMIT_QUERIES = 10
+SUBMIT_QUERIES = 11
 # A tracking look-up: the opinion with its category, station and congress (one query), its
 # history; once answered, the referral's answer and the legal calendar (the rating window).
 TRACK_QUERIES = 2

@@ -62,6 +62,16 @@ def test_a_single_character_finds_words_written_after_the_last_count(world: Any)
     assert ids(search(world["affairs"], "民")) == {s.pk}  # 扰民 ends with it
 
 
+def test_a_single_character_finds_an_opinion_submitted_after_the_last_count(world: Any) -> None:
+    """A citizen's submission writes its index row by the plain-INSERT path (index_new): its
+    new words join the vocabulary too, so a character inside them finds it at once."""
+    from renda.search.index import refresh_terms
+
+    refresh_terms()
+    opinion(world, "楼下夜市噪声扰民严重。")
+    assert search(world["affairs"], "民", kind="opinion").total == 1  # 扰民 ends with it
+
+
 def test_a_single_character_in_an_answer_is_found(world: Any) -> None:
     answered(world, "关于校车安全的建议", "已为全市校车加装定位设备。")
     results = search(world["affairs"], "位", kind="answer")
