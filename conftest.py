@@ -294,3 +294,12 @@ def page(chromium: Any, live_server: Any) -> Any:
     pg.set_default_timeout(10_000)
     yield pg
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _search_vocabulary_forgotten() -> None:
+    """Each test starts without this process's set of words known to be in the search
+    vocabulary (renda.search.index): a flush between tests empties the table behind it."""
+    from renda.search.index import _forget_known
+
+    _forget_known()

@@ -14,6 +14,7 @@ for either; docs/search.md, "Privacy")."""
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
-from renda.plainsql import insert_row
+from renda.plainsql import execute, insert_row
 
 from .models import Kind, SearchDocument, SearchTerm
 from .segment import _get_tokenizer, is_cjk, segmented
@@ -106,25 +107,58 @@ def _save(docs: list[SearchDocument]) -> None:
     _add_to_vocabulary(docs)
 
 
+# Words this process has seen committed to the vocabulary: a submission whose words are all
+# known writes nothing more (most of them, once the vocabulary has grown). The vocabulary only
+# loses words in `refresh_terms`, which recounts it from the index (so every indexed word is back)
+# and clears this process's set; other processes forget theirs every KNOWN_SECONDS, so a word
+# dropped by a recount and indexed again by them is back in the vocabulary within that time.
+KNOWN_MAX = 200_000
+KNOWN_SECONDS = 600
+_known: set[str] = set()
+_known_since = [0.0]
+
+
+def _forget_known() -> None:
+    _known.clear()
+    _known_since[0] = time.monotonic()
+
+
 def _add_to_vocabulary(docs: list[SearchDocument]) -> None:
     """Words of two characters or more, Chinese among them, that are not in the vocabulary
     yet (SearchTerm, counted as in no suggestion until `refresh_terms`): a single character
     inside them (路 in 道路) is looked up there (queries.words_within), so the vocabulary holds
     every indexed word, not only those of the last rebuild."""
+    if time.monotonic() - _known_since[0] > KNOWN_SECONDS or len(_known) > KNOWN_MAX:
+        _forget_known()
     words = {
         w
         for d in docs
         for w in f"{d.title_words} {d.body_words}".split()
-        if 2 <= len(w) <= 100 and any(is_cjk(ch) for ch in w)
+        if 2 <= len(w) <= 100 and w not in _known and any(is_cjk(ch) for ch in w)
     }
     if not words:
         return
-    # One INSERT … ON CONFLICT DO NOTHING: words already counted stay as they are.
-    SearchTerm.objects.bulk_create(
-        [SearchTerm(word=w, documents=0) for w in sorted(words)],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
+    # One INSERT … ON CONFLICT DO NOTHING: words already counted stay as they are. Known to
+    # this process only once committed (a rolled-back submission's words were not kept).
+    ordered = sorted(words)
+    table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    if connection.vendor == "postgresql":
+        execute(
+            f"INSERT INTO {table} (word, documents) SELECT w, 0 FROM unnest(%s::text[]) w"  # noqa: S608 - model name
+            " ON CONFLICT (word) DO NOTHING",
+            [ordered],
+        )
+    else:
+        with connection.cursor() as cursor:
+            for start in range(0, len(ordered), 500):
+                part = ordered[start : start + 500]
+                values = ", ".join(["(%s, 0)"] * len(part))
+                cursor.execute(
+                    f"INSERT INTO {table} (word, documents) VALUES {values}"  # noqa: S608 - model name
+                    " ON CONFLICT (word) DO NOTHING",
+                    part,
+                )
+    transaction.on_commit(lambda: _known.update(ordered))
 
 
 def index(record: Any) -> None:
@@ -300,6 +334,7 @@ def refresh_terms() -> int:
     """Count in how many suggestions each word occurs (SearchTerm), from the database's own
     full-text index: FTS5's vocabulary table on SQLite, ts_stat on PostgreSQL. Returns the
     number of suggestions counted (kept as the row of the empty word)."""
+    _forget_known()
     with transaction.atomic(), connection.cursor() as cursor:
         SearchTerm.objects.all().delete()
         if connection.vendor == "postgresql":
