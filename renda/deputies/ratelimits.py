@@ -85,9 +85,7 @@ def check_all(counters: list[Counter]) -> Verdict:
     every one is; refused, with the time the fullest window ends. Redis: one MGET for all."""
     now = time.time()
     cache = caches["ratelimit"]
-    keys = [
-        k for scope, who, limits in counters for k in _keys(scope, who or "unknown", now, limits)
-    ]
+    keys = _all_keys(counters, now)
     client = _redis(cache)
     if client is not None:
         values = client.mget([cache.make_and_validate_key(k) for k, *_rest in keys])
@@ -111,9 +109,7 @@ def count_all(counters: list[Counter]) -> None:
     """`count` for several counters at once; Redis: one round trip for all."""
     now = time.time()
     cache = caches["ratelimit"]
-    keys = [
-        k for scope, who, limits in counters for k in _keys(scope, who or "unknown", now, limits)
-    ]
+    keys = _all_keys(counters, now)
     client = _redis(cache)
     if client is not None:
         pipe = client.pipeline(transaction=True)
@@ -153,3 +149,71 @@ def hit(scope: str, address: str | None, limits: Limits | None = None) -> Verdic
     if not ends:
         return Verdict(True)
     return Verdict(False, datetime.fromtimestamp(max(ends), tz=timezone.get_current_timezone()))
+
+
+# Check every window and, only when each has room, count one in each: atomic in Redis (no two
+# posts racing for the last slot both pass). Returns the 1-based indices of the full windows
+# (none: allowed and counted). KEYS: the windows; ARGV: their limits, then their lifetimes.
+_TAKE_LUA = """
+local n = #KEYS
+local full = {}
+for i = 1, n do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i]) then
+    full[#full + 1] = i
+  end
+end
+if #full > 0 then return full end
+for i = 1, n do
+  redis.call('SET', KEYS[i], 0, 'EX', ARGV[n + i], 'NX')
+  redis.call('INCR', KEYS[i])
+end
+return full
+"""
+
+
+def _take_script(client: Any) -> Any:
+    script = getattr(client, "_renda_take", None)
+    if script is None:
+        script = client._renda_take = client.register_script(_TAKE_LUA)
+    return script
+
+
+def take_all(counters: list[Counter]) -> Verdict:
+    """`check_all` and, when allowed, `count_all` — in ONE Redis round trip (a script run
+    where the server keeps it: EVALSHA), atomic there. Give the count back with `give_back_all`
+    when what was counted did not happen (a submission refused as invalid)."""
+    now = time.time()
+    cache = caches["ratelimit"]
+    keys = _all_keys(counters, now)
+    client = _redis(cache)
+    if client is None:
+        verdict = check_all(counters)
+        if verdict.allowed:
+            count_all(counters)
+        return verdict
+    full = _take_script(client)(
+        keys=[cache.make_and_validate_key(k) for k, *_rest in keys],
+        args=[n for _k, n, _s, _e in keys] + [int(end - now) + 1 for *_rest, end in keys],
+    )
+    if not full:
+        return Verdict(True)
+    ends = [keys[int(i) - 1][3] for i in full]
+    return Verdict(False, datetime.fromtimestamp(max(ends), tz=timezone.get_current_timezone()))
+
+
+def give_back_all(counters: list[Counter]) -> None:
+    """Undo `take_all`'s count (the windows it counted in, if they still exist)."""
+    now = time.time()
+    cache = caches["ratelimit"]
+    keys = _all_keys(counters, now)
+    client = _redis(cache)
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        for key, *_rest in keys:
+            pipe.decr(cache.make_and_validate_key(key))
+        pipe.execute()
+        return
+    for key, _count, _seconds, end in keys:
+        used = int(cache.get(key, 0))
+        if used > 0:
+            cache.set(key, used - 1, timeout=int(end - now) + 1)

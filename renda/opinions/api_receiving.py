@@ -84,24 +84,27 @@ class TrackingCode(Schema):
 def submit(request: HttpRequest, payload: OpinionIn) -> Any:
     address = client_address(request)
     phone = "" if payload.anonymous else phone_key(clean_phone(payload.phone))
-    verdict = limits.check_submit(address, phone)
+    verdict = limits.take_submit(address, phone)  # counted now: one round trip
     if not verdict.allowed:
         return too_many(verdict, _("opinions"))
     channel = Channel.DEPUTY_CODE if payload.deputy not in (None, "") else Channel.ONLINE
-    opinion = submit_opinion(
-        station=payload.station,
-        deputy=payload.deputy,
-        congress=payload.congress,
-        category=payload.category,
-        text=payload.text,
-        location=payload.location,
-        name=payload.name,
-        phone=payload.phone,
-        anonymous=payload.anonymous,
-        publish_consent=payload.publish_consent,
-        channel=channel,
-    )  # committed here: the code below names a stored opinion
-    limits.count_submit(address, phone)
+    try:
+        opinion = submit_opinion(
+            station=payload.station,
+            deputy=payload.deputy,
+            congress=payload.congress,
+            category=payload.category,
+            text=payload.text,
+            location=payload.location,
+            name=payload.name,
+            phone=payload.phone,
+            anonymous=payload.anonymous,
+            publish_consent=payload.publish_consent,
+            channel=channel,
+        )  # committed here: the code below names a stored opinion
+    except BaseException:
+        limits.give_back_submit(address, phone)  # refused: it does not count against the limit
+        raise
     return Status(201, {"tracking_code": opinion.tracking_code})
 
 

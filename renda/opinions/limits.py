@@ -31,6 +31,16 @@ def count_submit(address: str | None, phone: str = "") -> None:
     ratelimits.count_all(_submit_counters(address, phone))
 
 
+def take_submit(address: str | None, phone: str = "") -> Verdict:
+    """`check_submit` and, when allowed, `count_submit` at once (Redis: one round trip, atomic);
+    `give_back_submit` when the submission is then refused as invalid."""
+    return ratelimits.take_all(_submit_counters(address, phone))
+
+
+def give_back_submit(address: str | None, phone: str = "") -> None:
+    ratelimits.give_back_all(_submit_counters(address, phone))
+
+
 def check_track(address: str | None) -> Verdict:
     return ratelimits.check(TRACK, address, settings.RENDA_OPINION_TRACK_LIMITS)
 
