@@ -13,7 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from renda.plainsql import insert_row
+from renda.plainsql import execute, insert_row
 
 from .chain import chain_hash, content_of
 from .context import current_address
@@ -55,9 +55,7 @@ def _lock_head(chain: int = MAIN_CHAIN) -> tuple[int, str]:
     connection = transaction.get_connection()
     table = connection.ops.quote_name(_HEAD)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT seq, hash FROM {table} WHERE id = %s{lock}", [chain])  # noqa: S608
-        row = cursor.fetchone()
+    row = execute(f"SELECT seq, hash FROM {table} WHERE id = %s{lock}", [chain], fetch="one")  # noqa: S608
     if row is None:
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=chain)
         return head.seq, head.hash
@@ -82,13 +80,12 @@ def _lock_lane() -> tuple[int, int, str]:
         # SQLite: one writer at a time anyway (IMMEDIATE transactions); the first lane.
         return (ids.start, *_lock_head(ids.start))
     table = connection.ops.quote_name(_HEAD)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, seq, hash FROM {table} WHERE id >= %s AND id < %s"  # noqa: S608
-            " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-            [ids.start, ids.stop],
-        )
-        row = cursor.fetchone()
+    row = execute(
+        f"SELECT id, seq, hash FROM {table} WHERE id >= %s AND id < %s"  # noqa: S608
+        " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+        [ids.start, ids.stop],
+        fetch="one",
+    )
     if row is not None:
         return int(row[0]), int(row[1]), str(row[2])
     chain = random.choice(ids)  # noqa: S311 - spreading waiters, not a secret
@@ -98,11 +95,7 @@ def _lock_lane() -> tuple[int, int, str]:
 def _move_head(chain: int, seq: int, hash_: str) -> None:
     connection = transaction.get_connection()
     table = connection.ops.quote_name(_HEAD)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET seq = %s, hash = %s WHERE id = %s",  # noqa: S608
-            [seq, hash_, chain],
-        )
+    execute(f"UPDATE {table} SET seq = %s, hash = %s WHERE id = %s", [seq, hash_, chain])  # noqa: S608
 
 
 def record_event(

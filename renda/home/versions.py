@@ -28,6 +28,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from renda.plainsql import execute
+
 
 class _Pending:
     """The versions one transaction will move when it commits (one UPDATE per kind)."""
@@ -79,13 +81,12 @@ def _bump_congresses_pg(ids: list[int]) -> None:
     from renda.orgs.models import Congress
 
     table = connection.ops.quote_name(Congress._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET home_version = home_version + 1 WHERE id = ANY(%s)"  # noqa: S608
-            " AND CASE WHEN id = ANY(%s) THEN pg_try_advisory_xact_lock(%s, id::int)"
-            " ELSE FALSE END",
-            [ids, ids, BUMP_LOCK],
-        )
+    execute(
+        f"UPDATE {table} SET home_version = home_version + 1 WHERE id = ANY(%s)"  # noqa: S608
+        " AND CASE WHEN id = ANY(%s) THEN pg_try_advisory_xact_lock(%s, id::int)"
+        " ELSE FALSE END",
+        [ids, ids, BUMP_LOCK],
+    )
 
 
 def _pending() -> _Pending:

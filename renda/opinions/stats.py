@@ -38,6 +38,8 @@ from functools import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from renda.plainsql import execute
+
 from .choices import OpinionState, Outcome, Rating, ReferralState
 from .models import (
     ANSWER_DAY_COLUMNS,
@@ -194,12 +196,11 @@ def count_received(opinion: Opinion) -> None:
     columns = ", ".join(MEASURES)
     values = ", ".join(["%s"] * len(MEASURES))
     day = timezone.localdate(opinion.created_at)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (station_id, day, {columns}) VALUES (%s, %s, {values})"  # noqa: S608 - constants
-            f" ON CONFLICT (station_id, day) DO UPDATE SET received = {table}.received + 1",
-            [opinion.station_id, day, *(1 if m == "received" else 0 for m in MEASURES)],
-        )
+    execute(
+        f"INSERT INTO {table} (station_id, day, {columns}) VALUES (%s, %s, {values})"  # noqa: S608 - constants
+        f" ON CONFLICT (station_id, day) DO UPDATE SET received = {table}.received + 1",
+        [opinion.station_id, day, *(1 if m == "received" else 0 for m in MEASURES)],
+    )
 
 
 def refresh_station_days(since: date, until: date | None = None) -> int:

@@ -30,7 +30,7 @@ from renda.deputies.models import Deputyship
 from renda.errors import DomainError, InvalidInput, NotFound, require
 from renda.notifications.actions import notify
 from renda.orgs.models import Congress
-from renda.plainsql import from_row, insert_row, select_sql
+from renda.plainsql import execute, from_row, insert_row, select_sql
 from renda.rules.profiles import profile_for
 from renda.search.index import index_new
 
@@ -113,9 +113,7 @@ def _by_id_sql(model: type[Any], columns: tuple[str, ...]) -> str:
 
 
 def _active_row(model: type[Any], columns: tuple[str, ...], pk: int) -> Any:
-    with connection.cursor() as cursor:
-        cursor.execute(_by_id_sql(model, columns), [pk])
-        return cursor.fetchone()
+    return execute(_by_id_sql(model, columns), [pk], fetch="one")
 
 
 def resolve_station(value: Any) -> Station | None:
@@ -336,9 +334,7 @@ def get_by_tracking_code(code: Any) -> Opinion:
     if not isinstance(code, str) or not (10 <= len(code) <= 32):
         raise NotFound(_("No opinion has this tracking code."))
     sql, models, converters = _tracking_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [code])
-        row = cursor.fetchone()
+    row = execute(sql, [code], fetch="one")
     if row is None:
         raise NotFound(_("No opinion has this tracking code."))
     objects, start = [], 0
