@@ -151,13 +151,28 @@ class ReceptionDay(models.Model):
 class Opinion(models.Model):
     """A citizen's opinion, from receipt to the citizen's rating."""
 
-    congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="opinions")
+    # Indexes: every one is written by each citizen's submission (the busiest write there is),
+    # so none is kept twice — congress, station and deputy lead the composite indexes below —
+    # and the links most opinions leave empty are indexed only where set (partial indexes).
+    congress = models.ForeignKey(
+        Congress, on_delete=models.PROTECT, related_name="opinions", db_index=False
+    )
     station = models.ForeignKey(
-        Station, null=True, blank=True, on_delete=models.PROTECT, related_name="opinions"
+        Station,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinions",
+        db_index=False,
     )
     # Addressed to a deputy (from their deputy code, or chosen on the form).
     deputy = models.ForeignKey(
-        Deputyship, null=True, blank=True, on_delete=models.PROTECT, related_name="opinions"
+        Deputyship,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinions",
+        db_index=False,
     )
     category = models.ForeignKey(OpinionCategory, on_delete=models.PROTECT, related_name="opinions")
     text = models.TextField(_("opinion"), max_length=TEXT_MAX)
@@ -177,10 +192,20 @@ class Opinion(models.Model):
     # Triage's explanation or on-the-spot answer, as the citizen reads it (no personal data).
     explanation = models.TextField(_("explanation"), max_length=TEXT_MAX, blank=True)
     follow_up_deputy = models.ForeignKey(
-        Deputyship, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Deputyship,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        db_index=False,
     )
     # Turned into a deputy's suggestion (the suggestion links back: suggestions' `opinions`).
     suggestion = models.ForeignKey(
@@ -189,16 +214,17 @@ class Opinion(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="opinions",
+        db_index=False,
     )
     passed_from = models.ForeignKey(
-        Congress, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Congress, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     reopened_at = models.DateTimeField(null=True, blank=True)  # at most once
 
     recorded_by = models.ForeignKey(  # station staff or a deputy, for visits and calls
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -214,6 +240,20 @@ class Opinion(models.Model):
             models.Index(fields=["congress", "state", "created_at"], name="opinion_queue_idx"),
             models.Index(fields=["station", "created_at"], name="opinion_station_idx"),
             models.Index(fields=["deputy", "state"], name="opinion_deputy_idx"),
+            *(
+                models.Index(
+                    fields=[link],
+                    condition=models.Q(**{f"{link}__isnull": False}),
+                    name=f"opinion_{link}_idx",
+                )
+                for link in (
+                    "follow_up_deputy",
+                    "merged_into",
+                    "suggestion",
+                    "passed_from",
+                    "recorded_by",
+                )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -287,7 +327,9 @@ class OpinionEvent(models.Model):
     happened and the public words for it, never a name or a phone number (the audit trail keeps
     who did it)."""
 
-    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="events")
+    opinion = models.ForeignKey(  # indexed by (opinion, at) below
+        Opinion, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=30)
     at = models.DateTimeField()
     public_note = models.TextField(max_length=TEXT_MAX, blank=True)

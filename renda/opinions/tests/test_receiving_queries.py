@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -191,11 +193,10 @@ def test_redis_limits_count_in_one_round_trip_with_expiry() -> None:
                 client.delete(key)
 
 
-@pytest.mark.parametrize("backend", ["redis", "database"])
-def test_a_tracking_hit_counts_and_judges_in_one_step(backend: str, db: Any) -> None:
-    """OP-ABUSE, tracking: `hit` counts the look-up and refuses past the limit (Redis: one
-    MULTI whose INCRs are the counts; the database cache: check, then count); the address and
-    the phone limits of a submission are judged together (one MGET on Redis)."""
+@contextmanager
+def _limits_cache(backend: str) -> Iterator[Any]:
+    """The "ratelimit" cache on Redis (a key prefix of its own, removed afterwards) or on the
+    database cache table (the embedded mode)."""
     if backend == "redis" and not _redis_up():
         pytest.skip("no Redis at RENDA_TEST_REDIS_URL")
     prefix = f"renda-rl-test-{uuid.uuid4().hex[:8]}"
@@ -219,23 +220,72 @@ def test_a_tracking_hit_counts_and_judges_in_one_step(backend: str, db: Any) -> 
         from django.core.cache import caches as handler
 
         cache = handler["ratelimit"]
-        limits = [(2, 600), (100, 86400)]
         try:
-            assert ratelimits.hit("h", "10.0.0.7", limits).allowed
-            assert ratelimits.hit("h", "10.0.0.7", limits).allowed
-            refused = ratelimits.hit("h", "10.0.0.7", limits)
-            assert not refused.allowed and 0 < refused.retry_after_seconds <= 601
-            assert ratelimits.hit("h", "10.0.0.8", limits).allowed  # another address
-            both = [("a", "10.0.0.7", [(1, 600)]), ("p", "13700001111", [(1, 600)])]
-            assert ratelimits.check_all(both).allowed
-            ratelimits.count_all(both)
-            assert not ratelimits.check_all(both).allowed
-            assert not ratelimits.check_all([both[1]]).allowed  # the phone's own counter
+            yield cache
         finally:
             client = ratelimits._redis(cache)
             if client is not None:
                 for key in client.scan_iter(f"{prefix}:*"):
                     client.delete(key)
+
+
+@pytest.mark.parametrize("backend", ["redis", "database"])
+def test_a_tracking_hit_counts_and_judges_in_one_step(backend: str, db: Any) -> None:
+    """OP-ABUSE, tracking: `hit` counts the look-up and refuses past the limit (Redis: one
+    MULTI whose INCRs are the counts; the database cache: check, then count); the address and
+    the phone limits of a submission are judged together (one MGET on Redis)."""
+    with _limits_cache(backend):
+        limits = [(2, 600), (100, 86400)]
+        assert ratelimits.hit("h", "10.0.0.7", limits).allowed
+        assert ratelimits.hit("h", "10.0.0.7", limits).allowed
+        refused = ratelimits.hit("h", "10.0.0.7", limits)
+        assert not refused.allowed and 0 < refused.retry_after_seconds <= 601
+        assert ratelimits.hit("h", "10.0.0.8", limits).allowed  # another address
+        both = [("a", "10.0.0.7", [(1, 600)]), ("p", "13700001111", [(1, 600)])]
+        assert ratelimits.check_all(both).allowed
+        ratelimits.count_all(both)
+        assert not ratelimits.check_all(both).allowed
+        assert not ratelimits.check_all([both[1]]).allowed  # the phone's own counter
+
+
+@pytest.mark.parametrize("backend", ["redis", "database"])
+def test_a_submission_takes_its_slot_in_one_step_and_can_give_it_back(
+    backend: str, db: Any
+) -> None:
+    """OP-ABUSE, submissions: `take_all` judges the address and the phone and counts in both
+    only when each has room (Redis: one script run, atomic); a refused take counts nothing;
+    `give_back_all` returns the slot of a submission that was then refused as invalid."""
+    with _limits_cache(backend):
+        address = ("s", "10.0.0.7", [(2, 600), (100, 86400)])
+        phone = ("sp", "13700001111", [(1, 600)])
+        assert ratelimits.take_all([address, phone]).allowed
+        refused = ratelimits.take_all([address, phone])  # the phone is full
+        assert not refused.allowed and 0 < refused.retry_after_seconds <= 601
+        assert ratelimits.take_all([address]).allowed  # the refusal counted nothing
+        assert not ratelimits.take_all([address]).allowed  # now the address is full
+        ratelimits.give_back_all([address])
+        assert ratelimits.take_all([address]).allowed
+        ratelimits.give_back_all([address, phone])
+        ratelimits.give_back_all([address])
+        assert ratelimits.check_all([address, phone]).allowed
+
+
+@pytest.mark.parametrize("backend", ["redis", "database"])
+def test_an_invalid_submission_does_not_use_up_the_limit(
+    backend: str, world: Any, api: Any
+) -> None:
+    """OP-ABUSE: a submission refused with a 422 gives its slot back; the next valid one from
+    the same address still passes, and the one after the limit is a 429."""
+    with (
+        _limits_cache(backend),
+        override_settings(RENDA_OPINION_SUBMIT_LIMITS=[(1, 600)]),
+    ):
+        st = station(world)
+        bad = {"category": category().pk, "text": "", "anonymous": True, "station": st.pk}
+        assert api().post("/opinions", bad).status_code == 422
+        assert api().post("/opinions", {**bad, "category": 10**9}).status_code == 422
+        _submit(api, st, 1)
+        assert api().post("/opinions", {**bad, "text": "又一条"}).status_code == 429
 
 
 def test_the_plain_sql_look_up_reads_what_the_orm_reads(world: Any, api: Any) -> None:
@@ -268,3 +318,48 @@ def test_the_plain_sql_look_up_reads_what_the_orm_reads(world: Any, api: Any) ->
     assert len(history) == len(expected) == 1
     same(history[0], expected[0])
     assert history[0].at.tzinfo is not None
+
+
+def test_the_tables_a_submission_writes_index_nothing_twice(db: Any) -> None:
+    """A submission writes every index of its rows: after migrations (renda.dbindexes), the
+    columns that lead a composite index have no index of their own, the links an opinion
+    rarely has are indexed only where set (partial, named), no LIKE index on the tracking code;
+    and on SQLite the audit trail's append-only trigger survived (no table rebuild)."""
+    own = {
+        "opinions_opinion": {
+            "congress_id": set(),
+            "station_id": set(),
+            "deputy_id": set(),
+            "tracking_code": set(),  # its unique index only
+            **{
+                f"{link}_id": {f"opinion_{link}_idx"}
+                for link in (
+                    "follow_up_deputy",
+                    "merged_into",
+                    "suggestion",
+                    "passed_from",
+                    "recorded_by",
+                )
+            },
+        },
+        "opinions_opinionevent": {"opinion_id": set()},
+        "audit_auditevent": {"actor_id": {"audit_actor_idx"}, "object_type_id": set()},
+    }
+    with connection.cursor() as cursor:
+        for table, columns in own.items():
+            found = connection.introspection.get_constraints(cursor, table)
+            for column, expected in columns.items():
+                names = {
+                    name
+                    for name, info in found.items()
+                    if info["index"] and info["columns"] == [column] and not info["unique"]
+                }
+                assert names == expected, (table, column, names)
+        unique = connection.introspection.get_constraints(cursor, "opinions_opinion")
+        assert any(i["unique"] and i["columns"] == ["tracking_code"] for i in unique.values())
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                " AND tbl_name = 'audit_auditevent'"
+            )
+            assert "audit_event_no_update" in {r[0] for r in cursor.fetchall()}
