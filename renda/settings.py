@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "renda.home.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, lighter on JSON
     "django_htmx.middleware.HtmxMiddleware",
     "renda.audit.middleware.RequestAddressMiddleware",
     "renda.accounts.middleware.AccountGateMiddleware",

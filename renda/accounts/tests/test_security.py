@@ -197,7 +197,7 @@ def csp_directives(response) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize(
-    "path", ["/accounts/login/", "/", "/accounts/admin/users/", "/api/v1/docs", "/api/v1/me"]
+    "path", ["/accounts/login/", "/", "/accounts/admin/users/", "/api/v1/docs"]
 )
 def test_csp_allows_only_our_own_scripts(signed_in, path):
     response = signed_in("admin").get(path)
@@ -207,6 +207,15 @@ def test_csp_allows_only_our_own_scripts(signed_in, path):
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
     assert directives["object-src"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.parametrize("method,path", [("get", "/api/v1/me"), ("post", "/api/v1/opinions")])
+def test_csp_on_json_loads_nothing_and_is_never_framed(signed_in, method, path):
+    """The API's JSON answers (an error included) carry a fixed policy stricter than the
+    pages': nothing may load from them, nothing may frame them."""
+    response = getattr(signed_in("admin"), method)(path)
+    assert response["Content-Type"].startswith("application/json")
+    assert csp_directives(response) == {"default-src": ["'none'"], "frame-ancestors": ["'none'"]}
 
 
 INLINE_SCRIPT = re.compile(
