@@ -110,6 +110,8 @@ class EvaluationOut(Schema):
     rated_at: datetime
     state: str
     rehandle_due: date | None
+    # Joint handling: the primary whose answer a merged suggestion's deputy rated.
+    jointly_with: int | None = None
 
 
 class KeyOut(Schema):
@@ -216,6 +218,7 @@ def post_evaluation(
             rated_at=ev.rated_at,
             state=suggestion.state,
             rehandle_due=rehandle_due,
+            jointly_with=getattr(ev, "suggestion_id", None) and assignment.suggestion_id,
         ),
     )
 

@@ -400,6 +400,33 @@ class Evaluation(models.Model):
         return self.get_rating_display()
 
 
+class JointRating(models.Model):
+    """A merged suggestion's lead deputy's rating of the primary's answer (joint handling, 并案办理:
+    SUG-FEEDBACK for each sponsor). One per answer and merged suggestion; like an Evaluation, a
+    rating not given in the window is recorded as no feedback (rated_by empty)."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="joint_ratings")
+    suggestion = models.ForeignKey(  # the merged suggestion whose deputy rates
+        Suggestion, on_delete=models.CASCADE, related_name="joint_ratings"
+    )
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    comment = models.TextField(max_length=TEXT_MAX, blank=True)
+    rated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("joint rating")
+        verbose_name_plural = _("joint ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "suggestion"], name="joint_rating_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_rating_display()
+
+
 class KeySuggestion(models.Model):
     """A key suggestion chosen for the year (SUG-KEY), with its supervising leader or committee."""
 

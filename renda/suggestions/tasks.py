@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -32,7 +33,7 @@ from .actions.deadlines import (
 )
 from .choices import AssignmentState, State, UnitRole
 from .facts import roll_counter_day
-from .models import Answer, Assignment, Suggestion
+from .models import Answer, Assignment, JointRating, Merge, Suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +115,17 @@ def check_deadlines(today: date | None = None) -> DeadlineRun:
         for pk in stale.order_by("pk").values_list("pk", flat=True):
             _attempt(run, "escalated", escalate_overdue, pk, after_days=after, today=today)
     _co_opinions(run, today, days)
+    # An answer's window passed without the lead deputy's rating, or (joint handling) without
+    # the rating of the deputy of a suggestion merged into this one.
+    unrated_merge = Merge.objects.filter(into_id=OuterRef("assignment__suggestion_id")).exclude(
+        Exists(
+            JointRating.objects.filter(
+                answer_id=OuterRef(OuterRef("pk")), suggestion_id=OuterRef("suggestion_id")
+            )
+        )
+    )
     expired = Answer.objects.filter(
-        evaluation__isnull=True,
+        Q(evaluation__isnull=True) | Exists(unrated_merge),
         feedback_deadline__due__lt=today,
         assignment__state=AssignmentState.ANSWERED,
         assignment__suggestion__state__in=RATEABLE,

@@ -46,4 +46,7 @@ EVENT_LABELS = {
     "suggestion.merge_received": pgettext_lazy("history", "Another suggestion merged into it"),
     "suggestion.unmerged": pgettext_lazy("history", "Handled on its own again"),
     "suggestion.merge_undone": pgettext_lazy("history", "A merged suggestion taken out"),
+    "suggestion.rated_jointly": pgettext_lazy(
+        "history", "Rated by the deputy of a suggestion handled with it"
+    ),
 }

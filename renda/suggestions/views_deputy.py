@@ -30,7 +30,7 @@ from .actions import answers as answer_actions
 from .actions import submission
 from .choices import AssignmentState, SponsorRole, State, UnitRole
 from .forms_deputy import RateForm, SuggestionForm
-from .models import Answer, Assignment, Commitment, Merge, Sponsor, Suggestion
+from .models import Answer, Assignment, Commitment, JointRating, Merge, Sponsor, Suggestion
 from .permissions import (
     acts_for_unit,
     can_assign,
@@ -96,6 +96,18 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
         .order_by("sent_at", "id")
     )
     may_evaluate = can_evaluate(user, suggestion)
+    # Joint handling: a merged suggestion's deputy rates the primary's answers for their own
+    # suggestion (JointRating); the page shows that rating, not the primary deputy's.
+    joint = (
+        {r.answer_id: r for r in JointRating.objects.filter(suggestion=suggestion)}
+        if merged_into is not None
+        else None
+    )
+    rateable = (
+        suggestion.state == State.MERGED and handled.state in answer_actions.RATEABLE
+        if merged_into is not None
+        else suggestion.state in answer_actions.RATEABLE
+    )
     today = timezone.localdate()
     latest_round = {}
     for answer in answers:
@@ -103,17 +115,20 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
             latest_round.get(answer.assignment_id, 0), answer.round
         )
     for answer in answers:
-        try:
-            answer.current_evaluation = answer.evaluation
-        except Answer.evaluation.RelatedObjectDoesNotExist:
-            answer.current_evaluation = None
+        if joint is not None:
+            answer.current_evaluation = joint.get(answer.pk)
+        else:
+            try:
+                answer.current_evaluation = answer.evaluation
+            except Answer.evaluation.RelatedObjectDoesNotExist:
+                answer.current_evaluation = None
         window = answer.feedback_deadline
         answer.may_rate = (
             may_evaluate
             and answer.current_evaluation is None
             and answer.round == latest_round[answer.assignment_id]
             and answer.assignment.state == AssignmentState.ANSWERED
-            and suggestion.state in answer_actions.RATEABLE
+            and rateable
             and (window is None or today <= window.due)
         )
         answer.rate_form = RateForm(
@@ -191,8 +206,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def rate(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     """SUG-FEEDBACK: the lead deputy rates one lead unit's answer (actions.answers.evaluate)."""
     suggestion = get_suggestion_for_user(request.user, pk)
+    # A merged suggestion's deputy rates the primary's answers (joint handling).
+    into = Merge.objects.filter(suggestion_id=suggestion.pk).values_list("into_id", flat=True)
     answer = (
-        Answer.objects.filter(pk=answer_pk, assignment__suggestion=suggestion)
+        Answer.objects.filter(
+            pk=answer_pk, assignment__suggestion_id=into[0] if into else suggestion.pk
+        )
         .select_related("assignment")
         .first()
     )

@@ -11,6 +11,10 @@ Decisions written down in docs/suggestions.md ("Answers and evaluation"):
 - When every lead unit's latest answer is rated (or recorded as no feedback) the suggestion
   becomes `evaluated` and is closed at once, in the same transaction (both steps audited).
 - One re-handling: a 不满意 on a re-handled answer stands as the final rating (MAX_ROUNDS).
+- Joint handling (并案办理): the lead deputy of each suggestion merged into this one rates the
+  same answers for their own suggestion (JointRating); a 不满意 from any of them sends the
+  answer back once (SUG-REHANDLE) as the primary's own would; the primary closes when every
+  sponsor's rating is in (or recorded as no feedback), and the merged suggestions close with it.
 """
 
 from __future__ import annotations
@@ -33,7 +37,17 @@ from renda.search.index import index
 
 from ..choices import AssignmentState, Category, Rating, State, UnitRole
 from ..facts import refresh_facts
-from ..models import BODY_MAX, TEXT_MAX, Answer, Assignment, Commitment, Evaluation, Suggestion
+from ..models import (
+    BODY_MAX,
+    TEXT_MAX,
+    Answer,
+    Assignment,
+    Commitment,
+    Evaluation,
+    JointRating,
+    Merge,
+    Suggestion,
+)
 from ..permissions import (
     acts_for_any_unit_of,
     acts_for_unit,
@@ -157,6 +171,40 @@ def _evaluation_of(answer: Answer) -> Evaluation | None:
         return answer.evaluation
     except Evaluation.DoesNotExist:
         return None
+
+
+# --- Joint handling (并案办理): the suggestions merged into a primary ---------------------------
+def _merged_ids(primary_pk: int) -> list[int]:
+    return sorted(Merge.objects.filter(into_id=primary_pk).values_list("suggestion_id", flat=True))
+
+
+def lock_joint(suggestion: Suggestion | int) -> dict[int, Suggestion]:
+    """Lock a primary and every suggestion merged into it, in id order (every action that rates
+    or closes takes them in this one order, so two of them never deadlock). The set is fixed
+    once a unit has answered (merging.py merges and unmerges only before), which is when the
+    actions below run."""
+    pk = suggestion if isinstance(suggestion, int) else suggestion.pk
+    return {i: lock(i) for i in sorted({pk, *_merged_ids(pk)})}
+
+
+def _final(rating: str, answer: Answer) -> bool:
+    """A rating that stands: anything but a 不满意 that still sends the answer back."""
+    return rating != Rating.DISSATISFIED or answer.round >= MAX_ROUNDS
+
+
+def _joint_rated(answer: Answer, merged: list[int]) -> bool:
+    """Every merged suggestion's deputy has a final rating of this answer (no feedback counts)."""
+    if not merged:
+        return True
+    ratings = JointRating.objects.filter(answer=answer, suggestion_id__in=merged)
+    return sum(_final(r, answer) for r in ratings.values_list("rating", flat=True)) == len(merged)
+
+
+def _refresh_joint(primary: Suggestion, merged: list[int]) -> None:
+    """The statistics' fact rows of the primary, then of its merged suggestions (their state
+    may have moved with it), in this transaction."""
+    for pk in [primary.pk, *merged]:
+        refresh_facts(pk)
 
 
 # --- Answer --------------------------------------------------------------------------------
@@ -356,7 +404,14 @@ def evaluate(
     SUG-REHANDLE: 不满意 sends the suggestion back to that unit with the profile's re-handling
     period; the re-handled answer is rated again and that rating stands.
     """
-    suggestion = lock(suggestion)
+    into = Merge.objects.filter(suggestion_id=suggestion.pk).values_list("into_id", flat=True)
+    if into:
+        return _evaluate_joint(
+            suggestion, into[0], unit=unit, rating=rating, comment=comment, by=by
+        )
+    locked = lock_joint(suggestion)
+    suggestion = locked[suggestion.pk]
+    merged = sorted(set(locked) - {suggestion.pk})
     require(can_evaluate(by, suggestion), _("Only the lead deputy rates the answers."))
     require_state(suggestion, *RATEABLE)
     if rating not in RATINGS_BY_DEPUTY:
@@ -405,8 +460,100 @@ def evaluate(
     # The statistics' fact rows, in this transaction, after the suggestion's last change of
     # state: every action moves the list counts (copy_state) before it refreshes the statistics'
     # counters, one lock order for both kinds of counter rows, so two actions never deadlock.
-    refresh_facts(suggestion.pk)
+    _refresh_joint(suggestion, merged)
     return evaluation
+
+
+def _evaluate_joint(
+    suggestion: Suggestion, into: int, *, unit: Any, rating: str, comment: str, by: Any
+) -> JointRating:
+    """A merged suggestion's lead deputy rates the primary's answer for their own suggestion
+    (SUG-FEEDBACK, joint handling): the same window as the primary's deputy; a 不满意 sends the
+    answer back to the unit once (SUG-REHANDLE), the new answer again reaching every sponsor."""
+    locked = lock_joint(into)
+    primary = locked[into]
+    merged_ids = sorted(set(locked) - {into})
+    suggestion = locked.get(suggestion.pk) or lock(suggestion)  # unmerged meanwhile: its own
+    require(can_evaluate(by, suggestion), _("Only the lead deputy rates the answers."))
+    require_state(suggestion, State.MERGED)
+    if primary.state not in RATEABLE:
+        raise DomainError(
+            _("%(label)s, which this suggestion is handled with, is %(state)s: nothing to rate.")
+            % {"label": label_of(primary), "state": primary.get_state_display()}
+            + f" (state: {suggestion.state})",
+            code="wrong_state",
+        )
+    if rating not in RATINGS_BY_DEPUTY:
+        raise InvalidInput(_("rating: must be satisfied, basically_satisfied or dissatisfied."))
+    comment = clean_text(comment, "comment", required=False, limit=TEXT_MAX)
+    assignment = _lead_assignment(primary, unit)
+    latest = _latest_answer(assignment)
+    if latest is None:
+        raise DomainError(
+            _("%(unit)s has not answered yet.") % {"unit": assignment.unit.name}
+            + f" (state: {suggestion.state})",
+            code="not_answered",
+        )
+    if assignment.state != AssignmentState.ANSWERED:
+        raise DomainError(
+            _("%(unit)s is handling it again; you will rate its new answer.")
+            % {"unit": assignment.unit.name}
+            + f" (state: {suggestion.state})",
+            code="rehandling",
+        )
+    if JointRating.objects.filter(answer=latest, suggestion=suggestion).exists():
+        raise DomainError(
+            _("This answer of %(unit)s has already been rated.") % {"unit": assignment.unit.name}
+            + f" (state: {suggestion.state})",
+            code="already_rated",
+        )
+    window = latest.feedback_deadline
+    if window is not None and _today() > window.due:
+        raise DomainError(
+            _("The rating window for this answer closed on %(due)s; it is recorded as no feedback.")
+            % {"due": window.due.isoformat()}
+            + f" (state: {suggestion.state})",
+            code="window_closed",
+        )
+    row = JointRating.objects.create(
+        answer=latest,
+        suggestion=suggestion,
+        rating=rating,
+        comment=comment,
+        rated_by=by,
+        rated_at=timezone.now(),
+    )
+    rehandle = rating == Rating.DISSATISFIED and latest.round < MAX_ROUNDS
+    data: dict[str, Any] = {
+        "answer": latest.pk,
+        "unit": assignment.unit_id,
+        "round": latest.round,
+        "rating": rating,
+        "jointly_with": primary.pk,
+    }
+    if rehandle:
+        data["rehandle_due"] = _send_back(primary, assignment, by=by)
+    record_event(suggestion, "suggestion.rated", by=by, data=data)
+    record_event(
+        primary,
+        "suggestion.rated_jointly",
+        by=by,
+        data={**data, "merged": suggestion.pk, "state": primary.state},
+    )
+    if rehandle:
+        notify(
+            [primary.lead_deputy],
+            title=_(
+                "%(label)s is handled again: a jointly handled suggestion's deputy is dissatisfied"
+            )
+            % {"label": label_of(primary)},
+            body=_("You will rate the new answer too."),
+            url=suggestion_url(primary),
+        )
+    else:
+        _finish_if_all_rated(primary, by=by)
+    _refresh_joint(primary, merged_ids)
+    return row
 
 
 def _send_back(suggestion: Suggestion, assignment: Assignment, *, by: Any) -> date:
@@ -458,10 +605,12 @@ def _send_back(suggestion: Suggestion, assignment: Assignment, *, by: Any) -> da
 
 
 def _all_rated(suggestion: Suggestion) -> bool:
-    """Every lead unit's latest answer carries a final rating (no feedback counts as one)."""
+    """Every lead unit's latest answer carries a final rating (no feedback counts as one), by
+    the lead deputy and by each merged suggestion's (joint handling)."""
     leads = _lead_assignments(suggestion)
     if not leads:
         return False
+    merged = _merged_ids(suggestion.pk)
     for assignment in leads:
         if assignment.state != AssignmentState.ANSWERED:
             return False
@@ -469,7 +618,9 @@ def _all_rated(suggestion: Suggestion) -> bool:
         evaluation = _evaluation_of(latest) if latest is not None else None
         if evaluation is None:
             return False
-        if evaluation.rating == Rating.DISSATISFIED and latest.round < MAX_ROUNDS:
+        if not _final(evaluation.rating, latest):
+            return False
+        if not _joint_rated(latest, merged):
             return False
     return True
 
@@ -493,33 +644,40 @@ def _finish_if_all_rated(suggestion: Suggestion, *, by: Any) -> bool:
 @transaction.atomic
 def record_no_feedback(
     answer: Answer | int, *, by: Any = None, today: date | None = None
-) -> Evaluation | None:
+) -> Evaluation | JointRating | None:
     """SUG-FEEDBACK: no rating within the window is recorded as `no_feedback` (rated_by empty),
-    never as satisfied. Idempotent: an answer already rated is left alone (returns None)."""
+    never as satisfied — the lead deputy's and, under joint handling, each merged suggestion's
+    deputy's. Idempotent: ratings already there are left alone (None when nothing was missing);
+    else the first row it recorded."""
     answer_pk = answer if isinstance(answer, int) else answer.pk
     suggestion_pk = (
         Answer.objects.filter(pk=answer_pk).values_list("assignment__suggestion_id", flat=True)
     ).first()
     if suggestion_pk is None:
         return None
-    suggestion = lock(suggestion_pk)
+    locked = lock_joint(suggestion_pk)
+    suggestion = locked[suggestion_pk]
     row = Answer.objects.select_related("assignment", "feedback_deadline").get(pk=answer_pk)
-    evaluation = _record_no_feedback(suggestion, row, by=by, today=today)
-    if evaluation is not None:
+    recorded = _record_no_feedback(suggestion, row, by=by, today=today)
+    if recorded is not None:
         _finish_if_all_rated(suggestion, by=by)
         # The statistics' fact rows, in this transaction, after the suggestion's last change of
         # state: every action moves the list counts (copy_state) before it refreshes the statistics'
         # counters, one lock order for both kinds of counter rows, so two actions never deadlock.
-        refresh_facts(suggestion.pk)
-    return evaluation
+        _refresh_joint(suggestion, sorted(set(locked) - {suggestion_pk}))
+    return recorded
 
 
 def _record_no_feedback(
     suggestion: Suggestion, row: Answer, *, by: Any, today: date | None
-) -> Evaluation | None:
-    """Record the rating as no feedback; the caller then closes what can close and refreshes
-    the statistics' fact rows."""
-    if Evaluation.objects.filter(answer=row).exists():
+) -> Evaluation | JointRating | None:
+    """Record the missing ratings as no feedback (the lead deputy's, each merged suggestion's
+    deputy's); the caller then closes what can close and refreshes the statistics' fact rows.
+    The first row recorded, or None."""
+    own = not Evaluation.objects.filter(answer=row).exists()
+    rated = set(JointRating.objects.filter(answer=row).values_list("suggestion_id", flat=True))
+    missing = [pk for pk in _merged_ids(suggestion.pk) if pk not in rated]
+    if not own and not missing:
         return None
     latest = _latest_answer(row.assignment)
     if latest is None or latest.pk != row.pk:
@@ -530,16 +688,29 @@ def _record_no_feedback(
             _("The rating window is still open.") + f" (state: {suggestion.state})",
             code="window_open",
         )
-    evaluation = Evaluation.objects.create(
-        answer=row, rating=Rating.NO_FEEDBACK, rated_by=None, rated_at=timezone.now()
-    )
-    record_event(
-        suggestion,
-        "suggestion.no_feedback",
-        by=by,
-        data={"answer": row.pk, "unit": row.assignment.unit_id, "window_closed": window.due},
-    )
-    return evaluation
+    data = {"answer": row.pk, "unit": row.assignment.unit_id, "window_closed": window.due}
+    first: Evaluation | JointRating | None = None
+    if own:
+        first = Evaluation.objects.create(
+            answer=row, rating=Rating.NO_FEEDBACK, rated_by=None, rated_at=timezone.now()
+        )
+        record_event(suggestion, "suggestion.no_feedback", by=by, data=data)
+    for merged in Suggestion.objects.filter(pk__in=missing).order_by("pk"):
+        joint = JointRating.objects.create(
+            answer=row,
+            suggestion=merged,
+            rating=Rating.NO_FEEDBACK,
+            rated_by=None,
+            rated_at=timezone.now(),
+        )
+        first = first or joint
+        record_event(
+            merged,
+            "suggestion.no_feedback",
+            by=by,
+            data={**data, "jointly_with": suggestion.pk},
+        )
+    return first
 
 
 def _close(suggestion: Suggestion, *, by: Any) -> None:
@@ -551,14 +722,33 @@ def _close(suggestion: Suggestion, *, by: Any) -> None:
     suggestion.save(update_fields=["state", "closed_at", "updated_at"])
     copy_state(suggestion)
     record_event(suggestion, "suggestion.closed", by=by, data={"unmet_commitments": unmet})
+    body = _("Its open commitments stay on the follow-up list until each is met.") if unmet else ""
     notify(
         [suggestion.lead_deputy],
         title=_("Your suggestion %(label)s is closed") % {"label": label_of(suggestion)},
-        body=(
-            _("Its open commitments stay on the follow-up list until each is met.") if unmet else ""
-        ),
+        body=body,
         url=suggestion_url(suggestion),
     )
+    # Joint handling: the suggestions merged into this one close with it (locked already:
+    # lock_joint), each audited and its deputy told.
+    for merged in (lock(pk) for pk in _merged_ids(suggestion.pk)):  # held: a re-read
+        merged.state = State.CLOSED
+        merged.closed_at = suggestion.closed_at
+        merged.save(update_fields=["state", "closed_at", "updated_at"])
+        copy_state(merged)
+        record_event(
+            merged,
+            "suggestion.closed",
+            by=by,
+            data={"jointly_with": suggestion.pk, "unmet_commitments": unmet},
+        )
+        notify(
+            [merged.lead_deputy],
+            title=_("Your suggestion %(label)s is closed") % {"label": label_of(merged)},
+            body=_("It was handled jointly with %(primary)s.") % {"primary": label_of(suggestion)}
+            + ("\n" + body if body else ""),
+            url=suggestion_url(merged),
+        )
 
 
 @transaction.atomic
@@ -566,7 +756,8 @@ def close(suggestion: Suggestion | int, *, by: Any = None, today: date | None = 
     """Close once every lead unit's answer is rated or its window has passed (recorded then as
     no feedback, SUG-FEEDBACK). `by` is the deputy-affairs office, or None for the system job.
     Unmet commitments keep it on the follow-up list (回头看)."""
-    suggestion = lock(suggestion)
+    locked = lock_joint(suggestion)
+    suggestion = locked[suggestion if isinstance(suggestion, int) else suggestion.pk]
     if by is not None:
         require(is_office(by, suggestion), _("Only the deputy-affairs office closes a suggestion."))
     require_state(suggestion, *CLOSABLE)
@@ -576,10 +767,9 @@ def close(suggestion: Suggestion | int, *, by: Any = None, today: date | None = 
         latest = _latest_answer(assignment)
         if (
             latest is not None
-            and _evaluation_of(latest) is None
             and latest.feedback_deadline is not None
             and today > latest.feedback_deadline.due
-        ):
+        ):  # the lead deputy's or a merged suggestion's deputy's rating missing: no feedback
             recorded |= _record_no_feedback(suggestion, latest, by=by, today=today) is not None
     if not _finish_if_all_rated(suggestion, by=by):
         raise DomainError(
@@ -591,7 +781,7 @@ def close(suggestion: Suggestion | int, *, by: Any = None, today: date | None = 
         # The statistics' fact rows, in this transaction, after the suggestion's last change of
         # state: every action moves the list counts (copy_state) before it refreshes the statistics'
         # counters, one lock order for both kinds of counter rows, so two actions never deadlock.
-        refresh_facts(suggestion.pk)
+        _refresh_joint(suggestion, sorted(set(locked) - {suggestion.pk}))
     return suggestion
 
 
