@@ -380,6 +380,11 @@ LOGGING = {
 # Demo data only; seed_demo refuses to run when RENDA_ENV=production.
 RENDA_DEMO_PASSWORD = os.environ.get("RENDA_DEMO_PASSWORD", "renda-demo-2026")  # noqa: S105
 
+# --- Search (renda/search, docs/search.md) -----------------------------------------------------
+# A unit assigned at least this many suggestions is searched like the office (best matches
+# first, each checked), not by listing all of its suggestions first ("Speed at scale").
+SEARCH_BUSY_UNIT = int(os.environ.get("RENDA_SEARCH_BUSY_UNIT", "2000"))
+
 # --- Assignment proposals (renda/routing, docs/routing.md) -------------------------------------
 # Too little history proposes nothing: fewer past assignments or units than these.
 ROUTING_MIN_SAMPLES = int(os.environ.get("RENDA_ROUTING_MIN_SAMPLES", "50"))

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -185,8 +186,8 @@ def match_expression(
 ) -> str:
     """The words as the database's full-text query: every word, each as a prefix (or whole).
     Words are quoted (FTS5 "…", tsquery '…'), so no character of a query is read as query
-    syntax. `within` maps a single character to the indexed words holding it after their first
-    character (路 → 道路, 公路): the character is then found as a prefix OR as one of those."""
+    syntax. `within` maps a single character (or two) to the indexed words holding it after
+    their first character (路 → 道路, 公路): it is then found as a prefix OR as one of those."""
     pg = connection.vendor == "postgresql"
     parts = []
     for w in words:
@@ -197,18 +198,20 @@ def match_expression(
     return (" & " if pg else " AND ").join(parts)
 
 
-# A single character inside or at the end of a word (路 in 道路, 老 in 养老院) is looked up in the
-# vocabulary of indexed words (SearchTerm, kept current by every index write): the most common
-# EXPAND_WORDS words holding it are asked for with it (docs/search.md, "Short words").
+# A single character or a two-character string inside or at the end of a word (路 in 道路, 老 in
+# 养老院, 保卡 in 医保卡) is looked up in the vocabulary of indexed words (SearchTerm, kept
+# current by every index write): the most common EXPAND_WORDS words holding it are asked for
+# with it (docs/search.md, "Short words").
 EXPAND_WORDS = 200
 
 
 def words_within(words: list[str]) -> dict[str, list[str]]:
-    """For each single Chinese character among `words`, the indexed words holding it after
-    their first character (those beginning with it are found by the prefix), most common first."""
+    """For each single Chinese character or two-character Chinese string among `words`, the
+    indexed words holding it after their first character (路 in 道路, 保卡 in 医保卡; those
+    beginning with it are found by the prefix), most common first."""
     out: dict[str, list[str]] = {}
     for w in words:
-        if is_cjk(w):
+        if 1 <= len(w) <= 2 and all(is_cjk(ch) for ch in w):
             out[w] = list(
                 SearchTerm.objects.filter(word__contains=w)
                 .exclude(word__startswith=w)
@@ -365,15 +368,12 @@ def _own_suggestion_ids(user: Any) -> QuerySet[Any]:
     return assigned.union(sponsored, led, all=True)
 
 
-# A unit assigned more than this many suggestions (not returned) is searched like the office:
-# the best matches first, checked row by row. Listing its 40 000 suggestions first and ranking
-# every match among them took 4–5 s at 1 M (docs/performance.md, "Search").
-BUSY_UNIT = 2000
-
-
 def _busy(user: Any, kind: str) -> bool:
     """Whether what the user may see of `kind` by their role is large: a unit (of theirs) with
-    more than BUSY_UNIT assignments. Deputies and small units stay on the narrow path."""
+    at least settings.SEARCH_BUSY_UNIT assignments (not returned; RENDA_SEARCH_BUSY_UNIT,
+    default 2000), searched like the office: the best matches first, checked row by row.
+    Listing its 40 000 suggestions first and ranking every match among them took 4–5 s at 1 M
+    (docs/performance.md, "Search"). Deputies and small units stay on the narrow path."""
     from renda.accounts.permissions import role_assignments
     from renda.suggestions.choices import AssignmentState
     from renda.suggestions.models import Assignment
@@ -384,8 +384,9 @@ def _busy(user: Any, kind: str) -> bool:
     units = {ra.unit_id for ra in role_assignments(user) if ra.role in UNIT_ROLES and ra.unit_id}
     if not units:
         return False
+    busy = settings.SEARCH_BUSY_UNIT
     assigned = Assignment.objects.filter(unit_id__in=units).exclude(state=AssignmentState.RETURNED)
-    return assigned.order_by().values("pk")[:BUSY_UNIT].count() >= BUSY_UNIT
+    return assigned.order_by().values("pk")[:busy].count() >= busy
 
 
 def _allowed(user: Any, kind: str, ids: list[int], filters: dict[str, Any]) -> set[int]:

@@ -115,14 +115,14 @@ def test_similar_suggestions_matrix(
 @pytest.mark.parametrize("cap", [1, 1000])
 @pytest.mark.parametrize("user", ["edu_clerk", "edu_head", "transport_clerk", "deputy"])
 def test_a_busy_unit_finds_exactly_what_it_may_see(
-    api: Any, records: dict[str, Any], monkeypatch: Any, user: str, cap: int
+    api: Any, records: dict[str, Any], monkeypatch: Any, settings: Any, user: str, cap: int
 ) -> None:
     """Every unit counted busy (best matches first, checked row by row): the same hits and
     total as the narrow path — also when the best matches hold too few of the unit's own
     (cap 1: the narrow path takes over)."""
     from renda.search import queries
 
-    monkeypatch.setattr(queries, "BUSY_UNIT", 1)
+    settings.SEARCH_BUSY_UNIT = 1
     monkeypatch.setattr(queries, "CANDIDATE_CAP", cap)
     body = api(user).get("/search", q="养老", per_page=50).json()
     found = {(h["kind"], h["id"]) for h in body["items"]}
@@ -131,12 +131,12 @@ def test_a_busy_unit_finds_exactly_what_it_may_see(
 
 
 def test_only_a_unit_with_many_assignments_is_busy(
-    world: Any, records: dict[str, Any], monkeypatch: Any
+    world: Any, records: dict[str, Any], settings: Any
 ) -> None:
     from renda.search import queries
 
-    assert not queries._busy(world["edu_clerk"], "suggestion")  # 2 assignments < BUSY_UNIT
-    monkeypatch.setattr(queries, "BUSY_UNIT", 2)
+    assert not queries._busy(world["edu_clerk"], "suggestion")  # 2 assignments < SEARCH_BUSY_UNIT
+    settings.SEARCH_BUSY_UNIT = 2
     assert queries._busy(world["edu_clerk"], "suggestion")
     assert queries._busy(world["edu_clerk"], "answer")
     assert not queries._busy(world["transport_clerk"], "suggestion")  # 1 assignment

@@ -51,6 +51,16 @@ def test_a_single_character_inside_or_at_the_end_of_a_word_is_found(
     assert "<mark>路</mark>" in hit.snippet
 
 
+def test_two_characters_inside_a_longer_word_are_found(world: Any, archive: dict[str, Any]) -> None:
+    """保卡 is no word of its own: it is inside 社保卡 and 医保卡, found through the vocabulary as
+    a single character is; 健康 (a word) still finds by itself."""
+    s = registered(world, "关于增设社保卡医保卡服务网点的建议", "办卡网点太少。")
+    assert ids(search(world["affairs"], "保卡")) == {s.pk}
+    assert "社<mark>保卡</mark>" in search(world["affairs"], "保卡").hits[0].title
+    assert ids(search(world["affairs"], "保卡 网点")) == {s.pk}
+    assert not ids(search(world["affairs"], "卡医"))  # across two words: not a word's part
+
+
 def test_a_single_character_finds_words_written_after_the_last_count(world: Any) -> None:
     """The vocabulary a single character is looked up in is kept by every index write, not
     only by rebuild_search_index: a word first written now is found at once."""
