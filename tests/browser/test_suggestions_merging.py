@@ -1,7 +1,8 @@
 """Joint handling (并案办理, issue 7 point 4) in a real browser: the office, on the page of a
 submission it is about to register, sees an assigned suggestion on the same matter and merges the
 new one into it; once the unit answers the primary, the merged suggestion's lead deputy finds the
-joint answer on their own suggestion's page. Pages stay clean and pass the accessibility check."""
+joint answer on their own suggestion's page and rates it for their own suggestion; once the
+primary's deputy rates too, both are closed. Pages stay clean and pass the accessibility check."""
 
 from __future__ import annotations
 
@@ -60,4 +61,19 @@ def test_office_merges_from_the_register_page_and_the_deputy_sees_the_joint_answ
     desktop.sync()
     desktop.goto(page.url)
     screenshot(desktop, "merge-deputy-sees-joint-answer-desktop")
+
+    # The merged suggestion's deputy rates the joint answer on their own page (phone).
+    form = page.locator("form[action*='/rate/']")
+    form.get_by_label("基本满意").check()
+    form.get_by_role("button", name="提交测评").click()
+    page.wait_for_url(f"**/suggestions/{new.pk}/")
+    page.locator("[data-testid=evaluation]").wait_for()
+    assert "基本满意" in page.locator("[data-testid=evaluation]").inner_text()
+    assert_accessible(page)
+    screenshot(page, "merge-deputy-rated-joint-answer-phone")
+    from renda.suggestions.actions.answers import evaluate
+
+    evaluate(primary, unit=world.edu, rating="satisfied", by=world["deputy"])
+    assert Suggestion.objects.get(pk=new.pk).state == "closed"
+    assert Suggestion.objects.get(pk=primary.pk).state == "closed"
     watch.assert_clean()
