@@ -105,10 +105,12 @@ def test_citizen_finds_a_published_answer_with_the_phone_masked(page: Any, watch
     assert page.locator("input[name=q]").count() == 1  # one search box (issue 7 point 5)
     page.locator("[data-testid=public-search] input[name=q]").fill("公交")
     page.locator("[data-testid=quick-results]").wait_for()  # as-you-type results
+    assert not page.locator("[data-testid=public-list]").is_visible()  # replaced while shown
     page.locator("[data-testid=public-search] button[type=submit]").click()
     page.wait_for_load_state()
     results = page.locator("[data-testid=public-results] a")
     assert results.count() == 1
+    assert page.locator("[data-testid=public-list]").is_visible()  # the filtered list
     screenshot(page, "public-list-phone")
     results.first.click()
     page.wait_for_url(f"**/suggestions/public/{s.pk}/")
