@@ -206,11 +206,16 @@ EXPAND_WORDS = 200
 
 
 def words_within(words: list[str]) -> dict[str, list[str]]:
-    """For each single Chinese character or two-character Chinese string among `words`, the
-    indexed words holding it after their first character (路 in 道路, 保卡 in 医保卡; those
-    beginning with it are found by the prefix), most common first."""
+    """For each single Chinese character, and each two-character Chinese string that is not a
+    word of its own, among `words`: the indexed words holding it after their first character
+    (路 in 道路, 保卡 in 医保卡; those beginning with it are found by the prefix), most common
+    first."""
     out: dict[str, list[str]] = {}
     for w in words:
+        if len(w) == 2 and SearchTerm.objects.filter(word=w).exists():
+            # A word of its own (养老, 医保): the segmenter also cuts it out of the longer words
+            # holding it (社区养老 → 社区 养老), so the index has it wherever it appears.
+            continue
         if 1 <= len(w) <= 2 and all(is_cjk(ch) for ch in w):
             out[w] = list(
                 SearchTerm.objects.filter(word__contains=w)
