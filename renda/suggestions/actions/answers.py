@@ -394,6 +394,38 @@ def answer(
 # --- Evaluate ------------------------------------------------------------------------------
 
 
+def _clean_rating(rating: str, comment: str) -> str:
+    """A deputy's rating must be one of theirs (no feedback is the job's); the comment, cleaned."""
+    if rating not in RATINGS_BY_DEPUTY:
+        raise InvalidInput(_("rating: must be satisfied, basically_satisfied or dissatisfied."))
+    return clean_text(comment, "comment", required=False, limit=TEXT_MAX)
+
+
+def _answer_to_rate(assignment: Assignment, suggestion: Suggestion) -> Answer:
+    """The unit's latest answer, or a 409 saying it has not answered (the state named is the
+    suggestion's being rated)."""
+    latest = _latest_answer(assignment)
+    if latest is None:
+        raise DomainError(
+            _("%(unit)s has not answered yet.") % {"unit": assignment.unit.name}
+            + f" (state: {suggestion.state})",
+            code="not_answered",
+        )
+    return latest
+
+
+def _require_window_open(answer: Answer, suggestion: Suggestion) -> None:
+    """SUG-FEEDBACK: after the window (its last day counts) a rating is refused."""
+    window = answer.feedback_deadline
+    if window is not None and _today() > window.due:
+        raise DomainError(
+            _("The rating window for this answer closed on %(due)s; it is recorded as no feedback.")
+            % {"due": window.due.isoformat()}
+            + f" (state: {suggestion.state})",
+            code="window_closed",
+        )
+
+
 @transaction.atomic
 def evaluate(
     suggestion: Suggestion, *, unit: Any, rating: str, comment: str = "", by: Any
@@ -414,32 +446,16 @@ def evaluate(
     merged = sorted(set(locked) - {suggestion.pk})
     require(can_evaluate(by, suggestion), _("Only the lead deputy rates the answers."))
     require_state(suggestion, *RATEABLE)
-    if rating not in RATINGS_BY_DEPUTY:
-        raise InvalidInput(_("rating: must be satisfied, basically_satisfied or dissatisfied."))
-    comment = clean_text(comment, "comment", required=False, limit=TEXT_MAX)
+    comment = _clean_rating(rating, comment)
     assignment = _lead_assignment(suggestion, unit)
-    latest = _latest_answer(assignment)
-    if latest is None:
-        raise DomainError(
-            _("%(unit)s has not answered yet.") % {"unit": assignment.unit.name}
-            + f" (state: {suggestion.state})",
-            code="not_answered",
-        )
+    latest = _answer_to_rate(assignment, suggestion)
     if _evaluation_of(latest) is not None or assignment.state != AssignmentState.ANSWERED:
         raise DomainError(
             _("This answer of %(unit)s has already been rated.") % {"unit": assignment.unit.name}
             + f" (state: {suggestion.state})",
             code="already_rated",
         )
-    today = _today()
-    window = latest.feedback_deadline
-    if window is not None and today > window.due:
-        raise DomainError(
-            _("The rating window for this answer closed on %(due)s; it is recorded as no feedback.")
-            % {"due": window.due.isoformat()}
-            + f" (state: {suggestion.state})",
-            code="window_closed",
-        )
+    _require_window_open(latest, suggestion)
     evaluation = Evaluation.objects.create(
         answer=latest, rating=rating, comment=comment, rated_by=by, rated_at=timezone.now()
     )
@@ -483,17 +499,9 @@ def _evaluate_joint(
             + f" (state: {suggestion.state})",
             code="wrong_state",
         )
-    if rating not in RATINGS_BY_DEPUTY:
-        raise InvalidInput(_("rating: must be satisfied, basically_satisfied or dissatisfied."))
-    comment = clean_text(comment, "comment", required=False, limit=TEXT_MAX)
+    comment = _clean_rating(rating, comment)
     assignment = _lead_assignment(primary, unit)
-    latest = _latest_answer(assignment)
-    if latest is None:
-        raise DomainError(
-            _("%(unit)s has not answered yet.") % {"unit": assignment.unit.name}
-            + f" (state: {suggestion.state})",
-            code="not_answered",
-        )
+    latest = _answer_to_rate(assignment, suggestion)
     if assignment.state != AssignmentState.ANSWERED:
         raise DomainError(
             _("%(unit)s is handling it again; you will rate its new answer.")
@@ -507,14 +515,7 @@ def _evaluate_joint(
             + f" (state: {suggestion.state})",
             code="already_rated",
         )
-    window = latest.feedback_deadline
-    if window is not None and _today() > window.due:
-        raise DomainError(
-            _("The rating window for this answer closed on %(due)s; it is recorded as no feedback.")
-            % {"due": window.due.isoformat()}
-            + f" (state: {suggestion.state})",
-            code="window_closed",
-        )
+    _require_window_open(latest, suggestion)
     row = JointRating.objects.create(
         answer=latest,
         suggestion=suggestion,
