@@ -414,6 +414,16 @@ def _answer_to_rate(assignment: Assignment, suggestion: Suggestion) -> Answer:
     return latest
 
 
+def _rated(answer: Answer, assignment: Assignment, rating: str) -> dict[str, Any]:
+    """What the audit event of a rating records of it."""
+    return {
+        "answer": answer.pk,
+        "unit": assignment.unit_id,
+        "round": answer.round,
+        "rating": rating,
+    }
+
+
 def _require_window_open(answer: Answer, suggestion: Suggestion) -> None:
     """SUG-FEEDBACK: after the window (its last day counts) a rating is refused."""
     window = answer.feedback_deadline
@@ -459,14 +469,8 @@ def evaluate(
     evaluation = Evaluation.objects.create(
         answer=latest, rating=rating, comment=comment, rated_by=by, rated_at=timezone.now()
     )
-    rehandle = rating == Rating.DISSATISFIED and latest.round < MAX_ROUNDS
-    data: dict[str, Any] = {
-        "answer": latest.pk,
-        "unit": assignment.unit_id,
-        "round": latest.round,
-        "rating": rating,
-        "from_state": suggestion.state,
-    }
+    rehandle = not _final(rating, latest)
+    data = {**_rated(latest, assignment, rating), "from_state": suggestion.state}
     if rehandle:
         data["rehandle_due"] = _send_back(suggestion, assignment, by=by)
     data["state"] = suggestion.state
@@ -524,14 +528,8 @@ def _evaluate_joint(
         rated_by=by,
         rated_at=timezone.now(),
     )
-    rehandle = rating == Rating.DISSATISFIED and latest.round < MAX_ROUNDS
-    data: dict[str, Any] = {
-        "answer": latest.pk,
-        "unit": assignment.unit_id,
-        "round": latest.round,
-        "rating": rating,
-        "jointly_with": primary.pk,
-    }
+    rehandle = not _final(rating, latest)
+    data = {**_rated(latest, assignment, rating), "jointly_with": primary.pk}
     if rehandle:
         data["rehandle_due"] = _send_back(primary, assignment, by=by)
     record_event(suggestion, "suggestion.rated", by=by, data=data)
