@@ -9,8 +9,8 @@ What it does, in order:
 1. makes a throwaway data directory (tempfile) and points RENDA_DATA_DIR at it, so ./var is never
    touched; runs `manage.py migrate` and `collectstatic`; seeds the demo (`seed_demo`, when that
    command exists) or else creates one deputy with `manage.py shell -c`;
-2. starts the server exactly as `make run` does (scripts/serve: gunicorn with
-   renda/gunicorn_conf.py, gthread workers, DEBUG off, whitenoise, plus the task worker) on a free
+2. starts the server exactly as `make run` does (scripts/serve: granian through renda/serve.py,
+   or gunicorn with RENDA_SERVER=gunicorn; DEBUG off, whitenoise, plus the task worker) on a free
    port on 127.0.0.1, and waits for /healthz;
 3. signs in through the real login form (CSRF token from the form, POST, keeps `sessionid`) and
    checks the home page is the signed-in page, DEBUG is off and static files are served;
@@ -226,7 +226,7 @@ class Server:
         gunicorn, other = [], []
         for pid in tree:
             cmd = cmdline(pid)
-            if "gunicorn" in cmd:
+            if "gunicorn" in cmd or "renda.serve" in cmd:  # the web server (granian or gunicorn)
                 gunicorn.append(pid)
             elif "python" in cmd or "db_worker" in cmd:
                 other.append(pid)

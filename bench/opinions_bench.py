@@ -518,7 +518,7 @@ def main() -> int:
         server.stop()
     print(f"\nOpinions at scale — {facts['opinions']:,} opinions, "
           f"{'PostgreSQL' if args.database_url else 'SQLite'}, {args.workers}×{args.threads} "
-          f"gunicorn, {_today()}\n")  # fmt: skip
+          f"{os.environ.get('RENDA_SERVER', 'granian')}, {_today()}\n")  # fmt: skip
     print("| scenario | requests | per s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/req "
           "| DB CPU ms/req | other load % | loadavg | statuses | note |")  # fmt: skip
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|")

@@ -4,7 +4,7 @@ Why not django-ratelimit: its own system checks refuse the caches of the embedde
 is not shared between workers, the database cache has no atomic increment), so the platform
 would have to silence them. The algorithm is the same fixed-window counter and fits here: the
 counters live in Redis in production (atomic INCR) and in a database table otherwise, which
-every gunicorn worker shares; two posts racing in the same instant may both pass the last slot
+every web server worker shares; two posts racing in the same instant may both pass the last slot
 there, which a limit against floods can afford.
 
 A window is keyed by its number (now // seconds), so the moment it ends — when to retry — is

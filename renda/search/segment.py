@@ -48,8 +48,8 @@ def _get_tokenizer() -> jieba.Tokenizer:
 
 def warm_up() -> None:
     """Load the dictionary now (about a second of CPU and 60 MB), not on the first search or
-    submission: the gunicorn master calls it before forking its workers, which then share it
-    (renda/gunicorn_conf.py)."""
+    submission: the web server calls it before forking its workers, which then share it
+    (renda/serve.py; renda/gunicorn_conf.py)."""
     _get_tokenizer()
 
 

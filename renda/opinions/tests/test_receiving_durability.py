@@ -1,6 +1,7 @@
 """Nothing is lost (issue 5, "Must hold"): a submission that got a tracking code was stored
-durably before the answer was sent. The real server (gunicorn with renda/gunicorn_conf.py, as
-scripts/serve and bench/http_bench.py start it) runs on 127.0.0.1 with a throwaway data
+durably before the answer was sent. The real server (granian through `python -m renda.serve`, as
+scripts/serve and bench/http_bench.py start it, and gunicorn with renda/gunicorn_conf.py, the
+alternative scripts/serve offers) runs on 127.0.0.1 with a throwaway data
 directory; a SECOND process fires submissions and writes down every tracking code it was
 acknowledged; mid-load the whole server is killed with SIGKILL (no graceful shutdown, no
 chance to flush anything); then every acknowledged code must be found in the database.
@@ -127,10 +128,18 @@ def _database(data_dir: Path) -> Any:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_every_acknowledged_opinion_survives_a_sigkill_of_the_server_mid_load() -> None:
-    gunicorn = BIN / "gunicorn"
-    if not gunicorn.exists():
-        pytest.skip("gunicorn is not installed in this environment")
+SERVERS = {
+    "granian": [str(BIN / "python"), "-m", "renda.serve"],
+    "gunicorn": [str(BIN / "gunicorn"), "renda.wsgi:application", "-c", "renda/gunicorn_conf.py"],
+}
+
+
+@pytest.mark.parametrize("server_name", sorted(SERVERS))
+def test_every_acknowledged_opinion_survives_a_sigkill_of_the_server_mid_load(
+    server_name: str,
+) -> None:
+    command = SERVERS[server_name]
+    assert Path(command[0]).exists(), f"{command[0]} is not installed"
     with (
         tempfile.TemporaryDirectory(prefix="renda-durable-") as tmp,
         _database(Path(tmp)) as (
@@ -171,7 +180,7 @@ def test_every_acknowledged_opinion_survives_a_sigkill_of_the_server_mid_load() 
         )
         log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - closed below
         server = subprocess.Popen(
-            [str(gunicorn), "renda.wsgi:application", "-c", "renda/gunicorn_conf.py"],
+            command,
             cwd=ROOT,
             env=env,
             stdout=log,
