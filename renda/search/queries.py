@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -287,31 +288,36 @@ def _top(
     limit: int,
     congress: int | None = None,
     among: QuerySet[Any] | None = None,
+    since: int | None = None,
 ) -> list[tuple[int, float]]:
     """The best `limit` matches of a kind (in one congress; among the ids `among` lists, when
-    given), best first, whoever may see them (on PostgreSQL: of the newest RANK_WINDOW
-    matches)."""
+    given; of records with an id of at least `since`, when given), best first, whoever may see
+    them (on PostgreSQL: of the newest RANK_WINDOW matches)."""
     if among is not None:
         return _top_among(kind, match, limit, among)
     if connection.vendor == "postgresql":
         # `d.id + 0`: sorted from the matches found by the GIN index, never by walking the
         # primary key backwards and testing every row (the planner's guess for a rare word).
+        # `since`: a range of the (kind, object_id) index, combined with the GIN index's matches.
         sql = (
             "SELECT w.object_id, ts_rank(w.tsv, to_tsquery('simple', %s)) AS score FROM ("
             " SELECT d.id, d.object_id, d.tsv FROM search_document d"
             " WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s"
             " AND (%s::integer IS NULL OR d.congress_id = %s::integer)"
+            " AND d.object_id >= %s"
             " ORDER BY d.id + 0 DESC LIMIT %s) w ORDER BY score DESC, w.id DESC LIMIT %s"
         )
-        params: list[Any] = [match, match, kind, congress, congress, RANK_WINDOW, limit]
+        params: list[Any] = [match, match, kind, congress, congress, since or 0, RANK_WINDOW]
+        params.append(limit)
     else:
         sql = (
             "SELECT d.object_id, -bm25(search_fts, 3.0, 1.0) AS score FROM search_fts"
             " CROSS JOIN search_document d ON d.id = search_fts.rowid"
             " WHERE search_fts MATCH %s AND d.kind = %s"
-            " AND (%s IS NULL OR d.congress_id = %s) ORDER BY score DESC, d.id DESC LIMIT %s"
+            " AND (%s IS NULL OR d.congress_id = %s) AND d.object_id >= %s"
+            " ORDER BY score DESC, d.id DESC LIMIT %s"
         )
-        params = [match, kind, congress, congress, limit]
+        params = [match, kind, congress, congress, since or 0, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
@@ -631,6 +637,29 @@ def _vector(title: str, body: str) -> Counter[str]:
     return vec
 
 
+def _window_start(congress: int) -> int | None:
+    """The first suggestion id of the years similar suggestions look in (settings.SIMILAR_YEARS,
+    this year included; RENDA_SIMILAR_YEARS): each year's first suggestion, one indexed read
+    per year (suggestion_year_idx). Ids grow with time, so every suggestion of those years — and
+    of the years after — has at least that id (an archive imported later has larger ids too,
+    and stays among the candidates). None: every year (0), or no suggestion in those years."""
+    from renda.suggestions.models import Suggestion
+
+    years = settings.SIMILAR_YEARS
+    if years <= 0:
+        return None
+    this_year = timezone.localdate().year
+    firsts = [
+        Suggestion.objects.filter(congress_id=congress, year=year)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+        for year in range(this_year - years + 1, this_year + 2)  # and next year's, if any
+    ]
+    found = [pk for pk in firsts if pk is not None]
+    return min(found) if found else None
+
+
 def _widest(words: list[str]) -> list[str]:
     """The shared words to show: 老城区, not also 老城 and 城区 inside it."""
     return [w for w in words if not any(o != w and w in o for o in words)]
@@ -645,7 +674,8 @@ def similar_suggestions(
     exclude: int | None = None,
     limit: int = SIMILAR_LIMIT,
 ) -> list[Similar]:
-    """Suggestions of `congress`, past the draft, that the user may see (their own and their
+    """Suggestions of `congress` of this year and last (settings.SIMILAR_YEARS), past the
+    draft, that the user may see (their own and their
     office's or unit's, and every published one) and that look like the same matter: candidates
     are those sharing two of the query's rarest words (or its one rare word), scored by the
     cosine of their word weights (tf × idf)."""
@@ -676,7 +706,7 @@ def similar_suggestions(
         match = " | ".join("(" + match_expression(list(p), prefix=False) + ")" for p in pairs)
     else:
         match = " OR ".join("(" + match_expression(list(p), prefix=False) + ")" for p in pairs)
-    top = _top(Kind.SUGGESTION, match, CANDIDATES, congress=congress)
+    top = _top(Kind.SUGGESTION, match, CANDIDATES, congress=congress, since=_window_start(congress))
     ids = [pk for pk, _s in top]
     seen = set(published_suggestions().filter(pk__in=ids).order_by().values_list("pk", flat=True))
     if getattr(user, "is_authenticated", False):

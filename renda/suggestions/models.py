@@ -134,6 +134,9 @@ class Suggestion(models.Model):
                 fields=["congress", "state", "year", "sequence", "id"], name="suggestion_list_idx"
             ),
             models.Index(fields=["lead_deputy", "state"]),
+            # A year's first suggestion, read straight from the index (similar suggestions look
+            # within this year and last: renda.search.queries._window_start).
+            models.Index(fields=["congress", "year", "id"], name="suggestion_year_idx"),
         ]
 
     def __str__(self) -> str:

@@ -78,3 +78,32 @@ def test_similar_with_several_congresses_asks_which(api: Any, world: Any) -> Non
 
 def test_similar_body_not_json_is_400(api: Any, world: Any) -> None:
     assert api("deputy").post("/suggestions/similar", raw="{").status_code == 400
+
+
+def test_similar_looks_within_this_year_and_last_by_default(
+    api: Any, world: Any, settings: Any
+) -> None:
+    """Merging and co-signing are affairs of the current handling years (RENDA_SIMILAR_YEARS):
+    a matching suggestion of three years ago is left out, last year's is shown; 0: every year."""
+    from django.utils import timezone
+
+    from renda.suggestions.models import Suggestion
+
+    this_year = timezone.localdate().year
+    old = registered(world, "关于城区停车难问题的建议", "老城区停车位严重不足。")
+    last = registered(world, "关于缓解老城区停车难的建议", "停车位不足，乱停车。")
+    registered(world, "关于加强农村饮水安全的建议", "部分村庄饮用水水质不达标。")
+    Suggestion.objects.filter(pk=old.pk).update(year=this_year - 2)
+    Suggestion.objects.filter(pk=last.pk).update(year=this_year - 1)
+    query = {"title": "关于解决老城区停车难的建议", "body": "停车位不足，车辆乱停。"}
+
+    def found() -> set[int]:
+        response = api("affairs").post("/suggestions/similar", query)
+        assert response.status_code == 200, response.content
+        return {i["id"] for i in response.json()["items"]}
+
+    assert found() == {last.pk}
+    settings.SIMILAR_YEARS = 1
+    assert found() == set()
+    settings.SIMILAR_YEARS = 0
+    assert found() == {old.pk, last.pk}
