@@ -15,6 +15,7 @@ quarter less CPU per citizen's submission (docs/performance.md, "Fourth round").
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 
@@ -26,6 +27,32 @@ def _int(name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise SystemExit(f"{name} must be a whole number of at least 1, not {value!r}")
     return int(value)
+
+
+class QuietAdvice(logging.Filter):
+    """Drops granian's two start-up advisories that hold for every server of ours: 3 workers on
+    2 cores (measured: docs/performance.md, "Fourth round") and the kernel's
+    `tcp_migrate_req` (it matters only while a worker is being replaced). Anything else passes."""
+
+    ADVICE = ("net.ipv4.tcp_migrate_req", "higher than the amount of CPU cores")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not any(advice in message for advice in self.ADVICE)
+
+
+LOGGING = {
+    "filters": {"quiet_advice": {"()": "renda.serve.QuietAdvice"}},
+    "loggers": {
+        "_granian": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["quiet_advice"],
+        },
+        "granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
+}
 
 
 def options() -> dict[str, object]:
@@ -43,6 +70,7 @@ def options() -> dict[str, object]:
         "workers_max_rss": _int("RENDA_WORKER_MAX_RSS", 600),
         "workers_kill_timeout": 20,
         "log_level": LogLevels.warning,
+        "log_dictconfig": LOGGING,
         "log_access": os.environ.get("RENDA_ACCESS_LOG", "") not in ("", "0"),
     }
 

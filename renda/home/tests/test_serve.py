@@ -47,3 +47,16 @@ def test_a_number_that_is_not_one_is_refused_at_start(monkeypatch: pytest.Monkey
     monkeypatch.setenv("RENDA_WORKERS", "many")
     with pytest.raises(SystemExit, match="RENDA_WORKERS"):
         serve.options()
+
+
+def test_only_the_two_known_start_up_advisories_are_dropped() -> None:
+    import logging
+
+    quiet = serve.QuietAdvice()
+
+    def record(message: str) -> logging.LogRecord:
+        return logging.LogRecord("_granian", logging.WARNING, __file__, 1, message, None, None)
+
+    assert not quiet.filter(record("... the net.ipv4.tcp_migrate_req sysctl is not enabled ..."))
+    assert not quiet.filter(record("workers appears to be higher than the amount of CPU cores"))
+    assert quiet.filter(record("Worker-1 died unexpectedly"))
