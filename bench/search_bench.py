@@ -81,12 +81,60 @@ def _like(user, q: str):  # noqa: ANN001, ANN202
     return page, qs.count()
 
 
+def _compare_similar_years(args: argparse.Namespace, rng: random.Random, years: list[int]) -> None:
+    """Similar suggestions with each SIMILAR_YEARS setting in turn, for the same reworded titles
+    of this year's and last year's suggestions (those the window keeps)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from renda.accounts.models import User
+    from renda.search.queries import similar_suggestions
+    from renda.suggestions.models import Suggestion
+
+    office = User.objects.get(username="scale-office")
+    recent = Suggestion.objects.filter(year__gte=timezone.localdate().year - 1)
+    low = recent.order_by("pk").values_list("pk", flat=True).first()
+    high = recent.order_by("-pk").values_list("pk", flat=True).first()
+    times: dict[int, list[float]] = {y: [] for y in years}
+    found = dict.fromkeys(years, 0)
+    for _ in range(args.similar):
+        row = (
+            recent.filter(pk__gte=rng.randint(low, high))
+            .exclude(state="draft")
+            .order_by("pk")
+            .values("pk", "title", "congress_id")
+            .first()
+        )
+        if row is None:
+            continue
+        title = row["title"].replace("关于", "").replace("的建议", "问题的意见")
+        for y in years:
+            settings.SIMILAR_YEARS = y
+            t = time.perf_counter()
+            items = similar_suggestions(office, title=title, congress=row["congress_id"])
+            times[y].append(time.perf_counter() - t)
+            found[y] += any(i.id == row["pk"] for i in items)
+    for y in years:
+        print(
+            f"similar, SIMILAR_YEARS={y}: {_ms(times[y])}; the reworded original among the 5 in "
+            f"{found[y]}/{len(times[y])}"
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"peak memory {peak} MB · load average now: {os.getloadavg()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs of each query and user")
     parser.add_argument("--similar", type=int, default=60, help="similar-suggestion lookups")
     parser.add_argument("--like-repeat", type=int, default=2, help="runs of each LIKE query")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--similar-years",
+        default="",
+        help="e.g. 0,2: similar suggestions only, each title timed with SIMILAR_YEARS = 0 (every "
+        "year) and 2 (this year and last) in turn; titles from this year and last",
+    )
     args = parser.parse_args()
     _setup()
     from django.contrib.auth.models import AnonymousUser
@@ -98,6 +146,9 @@ def main() -> None:
     from renda.suggestions.models import Suggestion
 
     rng = random.Random(args.seed)
+    if args.similar_years:
+        _compare_similar_years(args, rng, [int(y) for y in args.similar_years.split(",")])
+        return
     n = Suggestion.objects.count()
     docs = SearchDocument.objects.count()
     print(

@@ -298,17 +298,19 @@ def _top(
     if connection.vendor == "postgresql":
         # `d.id + 0`: sorted from the matches found by the GIN index, never by walking the
         # primary key backwards and testing every row (the planner's guess for a rare word).
-        # `since`: a range of the (kind, object_id) index, combined with the GIN index's matches.
+        # `since`: the suggestions' GIN index holds the id too (search migration 0003), so the
+        # bound is applied in the index (bigint: the column's type, or the index is not used).
+        # No bound, no condition: `>= 0` would have the index walk every id.
+        bound = " AND d.object_id >= %s::bigint" if since else ""
         sql = (
-            "SELECT w.object_id, ts_rank(w.tsv, to_tsquery('simple', %s)) AS score FROM ("
+            "SELECT w.object_id, ts_rank(w.tsv, to_tsquery('simple', %s)) AS score FROM ("  # noqa: S608 - `bound` is a constant
             " SELECT d.id, d.object_id, d.tsv FROM search_document d"
             " WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s"
-            " AND (%s::integer IS NULL OR d.congress_id = %s::integer)"
-            " AND d.object_id >= %s"
-            " ORDER BY d.id + 0 DESC LIMIT %s) w ORDER BY score DESC, w.id DESC LIMIT %s"
+            " AND (%s::integer IS NULL OR d.congress_id = %s::integer)" + bound + " ORDER BY"
+            " d.id + 0 DESC LIMIT %s) w ORDER BY score DESC, w.id DESC LIMIT %s"
         )
-        params: list[Any] = [match, match, kind, congress, congress, since or 0, RANK_WINDOW]
-        params.append(limit)
+        params: list[Any] = [match, match, kind, congress, congress, *([since] if since else [])]
+        params += [RANK_WINDOW, limit]
     else:
         sql = (
             "SELECT d.object_id, -bm25(search_fts, 3.0, 1.0) AS score FROM search_fts"

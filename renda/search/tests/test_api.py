@@ -107,3 +107,34 @@ def test_similar_looks_within_this_year_and_last_by_default(
     assert found() == set()
     settings.SIMILAR_YEARS = 0
     assert found() == {old.pk, last.pk}
+
+
+def test_the_window_is_applied_in_the_suggestions_index_on_postgresql(world: Any) -> None:
+    """search migration 0003: on PostgreSQL the suggestions' GIN index holds the id, so the
+    years' bound is an index condition (the matches of older years are never read)."""
+    from django.db import connection
+
+    from renda.search.queries import _top
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'search_document'"
+            " AND indexname LIKE 'search_document_tsv_suggestion%%'"
+        )
+        defs = [row[0] for row in cursor.fetchall()]
+    assert len(defs) == 1 and "(tsv, object_id)" in defs[0], defs
+    old = registered(world, "关于城区停车难问题的建议", "老城区停车位严重不足。")
+    new = registered(world, "关于缓解老城区停车难的建议", "停车位不足。")
+    assert {pk for pk, _s in _top("suggestion", "停车难", 10)} >= {old.pk, new.pk}
+    assert {pk for pk, _s in _top("suggestion", "停车难", 10, since=new.pk)} == {new.pk}
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM search_document d WHERE d.tsv @@ to_tsquery('simple', %s)"
+            " AND d.kind = 'suggestion' AND d.object_id >= %s::bigint",
+            ["停车难", new.pk],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Cond" in plan and "object_id >=" in plan.split("Index Cond")[1], plan
