@@ -604,6 +604,9 @@ SIMILAR_LIMIT = 5
 SIMILAR_MIN_SCORE = 0.3
 CANDIDATES = 100
 RARE_WORDS = 4
+# The candidate pairs after the first: only while they may match this many suggestions in all
+# (at 1 M: p95 194 → 65 ms, the same originals found; docs/performance.md, "Search").
+PAIR_BUDGET = 50_000
 
 
 @dataclass
@@ -618,11 +621,37 @@ class Similar:
     state: str = ""
 
 
-def _weights(words: list[str]) -> dict[str, float]:
-    """Inverse document frequency of each word (SearchTerm; a word not counted yet is rare)."""
+def _frequencies(words: list[str]) -> tuple[int, dict[str, int]]:
+    """How many suggestions are counted, and how many hold each word (SearchTerm; a word not
+    counted yet: 0)."""
     known = dict(SearchTerm.objects.filter(word__in=[*words, ""]).values_list("word", "documents"))
     n = max(known.pop("", 0), 1)
-    return {w: math.log((n + 1) / (known.get(w, 0) + 1)) + 1.0 for w in words}
+    return n, {w: known.get(w, 0) for w in words}
+
+
+def _weights(n: int, df: dict[str, int]) -> dict[str, float]:
+    """Inverse document frequency of each word (a word not counted yet is rare)."""
+    return {w: math.log((n + 1) / (d + 1)) + 1.0 for w, d in df.items()}
+
+
+def _pairs(rare: list[str], df: dict[str, int]) -> list[tuple[str, ...]]:
+    """The candidate queries' word pairs (any two of the rarest words; the one word when there
+    is one), fewest suggestions first; those after the first only while the suggestions they may
+    match (at most the rarer word's count each) add up to PAIR_BUDGET: in a large archive two
+    common words match thousands of old titles that only slow the lookup down."""
+    if len(rare) < 2:
+        return [tuple(rare)]
+    pairs = sorted(
+        ((a, b) for i, a in enumerate(rare) for b in rare[i + 1 :]),
+        key=lambda p: min(df[p[0]], df[p[1]]),
+    )
+    kept, total = [pairs[0]], min(df[pairs[0][0]], df[pairs[0][1]])
+    for a, b in pairs[1:]:
+        total += min(df[a], df[b])
+        if total > PAIR_BUDGET:
+            break
+        kept.append((a, b))
+    return kept
 
 
 # Words every suggestion's title is made of (关于…的建议): they say nothing about the matter.
@@ -694,16 +723,13 @@ def similar_suggestions(
     query = _vector(title_words, body_words)
     if not query:
         return []
-    idf = _weights(list(query))
+    n, df = _frequencies(list(query))
+    idf = _weights(n, df)
     qvec = {w: c * idf[w] for w, c in query.items()}
     qnorm = math.sqrt(sum(v * v for v in qvec.values()))
     # The rarest words name the matter; single characters say little.
     ranked = sorted(query, key=lambda w: (len(w) < 2, -idf[w], -len(w)))
-    rare = ranked[:RARE_WORDS]
-    if len(rare) >= 2:
-        pairs = [(a, b) for i, a in enumerate(rare) for b in rare[i + 1 :]]
-    else:
-        pairs = [(rare[0],)]
+    pairs = _pairs(ranked[:RARE_WORDS], df)
     if connection.vendor == "postgresql":
         match = " | ".join("(" + match_expression(list(p), prefix=False) + ")" for p in pairs)
     else:

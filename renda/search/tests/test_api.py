@@ -138,3 +138,24 @@ def test_the_window_is_applied_in_the_suggestions_index_on_postgresql(world: Any
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Cond" in plan and "object_id >=" in plan.split("Index Cond")[1], plan
+
+
+def test_candidate_pairs_fewest_first_and_within_the_budget(monkeypatch: Any) -> None:
+    """Similar suggestions' candidate query: any two of the rarest words, the rarest pairs
+    first; after the first, only while they may match PAIR_BUDGET suggestions in all."""
+    from renda.search import queries
+
+    df = {"停车难": 10, "老城区": 40, "停车位": 300, "车辆": 5000}
+    monkeypatch.setattr(queries, "PAIR_BUDGET", 1_000_000)
+    everything = queries._pairs(list(df), df)
+    assert len(everything) == 6 and everything[0] == ("停车难", "老城区")
+    monkeypatch.setattr(queries, "PAIR_BUDGET", 100)
+    assert queries._pairs(list(df), df) == [
+        ("停车难", "老城区"),
+        ("停车难", "停车位"),
+        ("停车难", "车辆"),
+        ("老城区", "停车位"),
+    ]
+    monkeypatch.setattr(queries, "PAIR_BUDGET", 1)
+    assert queries._pairs(list(df), df) == [("停车难", "老城区")]  # the first always
+    assert queries._pairs(["停车难"], df) == [("停车难",)]
