@@ -36,6 +36,7 @@ from .models import (
     AssignmentFact,
     Commitment,
     Evaluation,
+    JointRating,
     StatsCounter,
     StatsCounterDay,
     Suggestion,
@@ -75,6 +76,7 @@ def _sql(text: str) -> str:
         "assignment": Assignment._meta.db_table,
         "answer": Answer._meta.db_table,
         "evaluation": Evaluation._meta.db_table,
+        "jointrating": JointRating._meta.db_table,
         "commitment": Commitment._meta.db_table,
         "deadline": Deadline._meta.db_table,
         "sfact": SuggestionFact._meta.db_table,
@@ -97,11 +99,19 @@ def _statements() -> tuple[str, str]:
     from .actions.assignment import ANSWER as FIRST_ANSWER_PURPOSE
 
     # r1/e1: the first answer and its rating; r2/e2: the re-handled answer (round MAX_ROUNDS, the
-    # last round) and its rating. The first answer is current unless rated dissatisfied
-    # (SUG-REHANDLE); the re-handled one is always current; a dissatisfied rating is final only on
-    # the re-handled answer.
+    # last round) and its rating. The first answer is current unless it was sent back
+    # (SUG-REHANDLE): rated dissatisfied by the lead deputy, or under joint handling by a merged
+    # suggestion's deputy (a JointRating); the re-handled one is always current; a dissatisfied
+    # rating is final only on the re-handled answer, and a rating of a first answer that was sent
+    # back is not final either (the deputy rates the re-handled answer too).
+    _SENT_BACK_JOINTLY_1 = (
+        "EXISTS (SELECT 1 FROM {jointrating} j WHERE j.answer_id = r1.id"  # noqa: S608
+        " AND j.rating = " + _lit(Rating.DISSATISFIED) + ")"
+    )
     _CURRENT_1 = (
-        "(r1.id IS NOT NULL AND (e1.id IS NULL OR e1.rating <> " + _lit(Rating.DISSATISFIED) + "))"
+        "(r1.id IS NOT NULL AND (e1.id IS NULL OR e1.rating <> "
+        + _lit(Rating.DISSATISFIED)
+        + f") AND NOT {_SENT_BACK_JOINTLY_1})"
     )
 
     def _flag(condition: str) -> str:
@@ -116,7 +126,8 @@ def _statements() -> tuple[str, str]:
     def _rating(rating: str) -> str:
         if rating == Rating.DISSATISFIED:
             return _flag(f"e2.rating = {_lit(rating)}")
-        return f"{_flag(f'e1.rating = {_lit(rating)}')} + {_flag(f'e2.rating = {_lit(rating)}')}"
+        first = f"e1.rating = {_lit(rating)} AND NOT {_SENT_BACK_JOINTLY_1}"
+        return f"{_flag(first)} + {_flag(f'e2.rating = {_lit(rating)}')}"
 
     def _commitments(extra: str) -> str:
         """Commitments of the current answers (SUG-CATEGORY, 回头看)."""

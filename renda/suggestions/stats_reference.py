@@ -18,13 +18,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q
 from django.db.models.functions import TruncDate
 
 from .actions.answers import MAX_ROUNDS
 from .actions.assignment import ANSWER as ANSWER_PURPOSE
 from .choices import AssignmentState, Category, Kind, Rating, State, UnitRole
-from .models import Answer, Assignment, Commitment, Suggestion
+from .models import Answer, Assignment, Commitment, JointRating, Suggestion
 from .stats import DEPUTY_LIMIT_DEFAULT, StatsFilter, SuggestionStats, assemble, with_rates
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -90,21 +90,31 @@ def _scope(f: StatsFilter, source: _Source, *, lead_only: bool) -> Q:
     return q
 
 
+def _sent_back_jointly(prefix: str = "") -> Exists:
+    """Under joint handling (并案办理), a merged suggestion's deputy rated this answer
+    dissatisfied: SUG-REHANDLE sends it back as the lead deputy's own 不满意 does."""
+    answer = OuterRef(prefix.removesuffix("__") or "pk")
+    return Exists(JointRating.objects.filter(answer=answer, rating=Rating.DISSATISFIED))
+
+
 def _current_answer(prefix: str = "") -> Q:
-    """The answer that stands for its lead unit: not a first answer the deputy rated
-    dissatisfied (SUG-REHANDLE sends it back; the re-handled answer replaces it)."""
-    return (
-        Q(**{f"{prefix}round__gte": MAX_ROUNDS})
-        | Q(**{f"{prefix}evaluation__isnull": True})
-        | Q(
-            **{
-                f"{prefix}evaluation__rating__in": (
-                    Rating.SATISFIED,
-                    Rating.BASICALLY_SATISFIED,
-                    Rating.NO_FEEDBACK,
-                )
-            }
+    """The answer that stands for its lead unit: not a first answer sent back (SUG-REHANDLE:
+    the deputy, or a jointly handled suggestion's deputy, rated it dissatisfied; the re-handled
+    answer replaces it)."""
+    return Q(**{f"{prefix}round__gte": MAX_ROUNDS}) | (
+        (
+            Q(**{f"{prefix}evaluation__isnull": True})
+            | Q(
+                **{
+                    f"{prefix}evaluation__rating__in": (
+                        Rating.SATISFIED,
+                        Rating.BASICALLY_SATISFIED,
+                        Rating.NO_FEEDBACK,
+                    )
+                }
+            )
         )
+        & ~_sent_back_jointly(prefix)
     )
 
 
@@ -183,6 +193,8 @@ def _answer_counts(f: StatsFilter, dimension: str) -> dict[Any, dict[str, int]]:
         final = Q(evaluation__rating=rating)
         if rating == Rating.DISSATISFIED:
             final &= Q(round__gte=MAX_ROUNDS)
+        else:  # a rating of a first answer sent back is not final (its re-handled one's is)
+            final &= Q(round__gte=MAX_ROUNDS) | ~_sent_back_jointly()
         aggregates[rating] = Count("pk", filter=final)
     return _grouped(qs, _key_path(ANSWERS, dimension), aggregates)
 

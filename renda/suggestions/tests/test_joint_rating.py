@@ -217,3 +217,34 @@ def test_both_sponsors_rating_at_once_close_it_once(world):
     assert not errors, errors
     assert _state(primary) == State.CLOSED and _state(other) == State.CLOSED
     assert AuditEvent.objects.filter(verb="suggestion.closed").count() == 2
+
+
+def test_statistics_count_one_current_answer_and_one_final_rating_after_a_joint_rehandle(
+    world, joint
+):
+    """SUG-REHANDLE through a merged sponsor: the first answer is sent back even though the
+    primary's deputy was satisfied with it, so the statistics count the re-handled answer only
+    (one answer, its category, one final rating of the primary's deputy), the facts equal to
+    the aggregate over the base tables after every step (was: two answers, two ratings)."""
+    from .answer_builders import signed_off
+    from .test_stats_facts import same_as_reference
+
+    primary, other = joint
+    with at(date(2026, 3, 5)):
+        rate(world, primary)  # satisfied with the first answer
+    totals = same_as_reference(world, "the primary's deputy rated")
+    assert (totals["answers"], totals["satisfied"]) == (1, 1)  # it stands, for now
+    with at(date(2026, 3, 5)):
+        _rate_other(world, other, "dissatisfied")
+    totals = same_as_reference(world, "sent back by the merged sponsor")
+    assert (totals["answers"], totals["satisfied"], totals["category_a"]) == (0, 0, 0)
+    with at(date(2026, 3, 16)):
+        signed_off(world, primary, "edu")
+        give_answer(world, primary, text="重新办理：专线延长至晚九点。", category="B")
+    totals = same_as_reference(world, "answered again")
+    assert (totals["answers"], totals["category_a"], totals["category_b"]) == (1, 0, 1)
+    with at(date(2026, 3, 17)):
+        rate(world, primary, rating="satisfied")
+        _rate_other(world, other, "satisfied")
+    totals = same_as_reference(world, "both rated the re-handled answer")
+    assert (totals["answers"], totals["satisfied"], totals["dissatisfied"]) == (1, 1, 0)
