@@ -124,12 +124,16 @@ def check_deadlines(today: date | None = None) -> DeadlineRun:
             )
         )
     )
+    # Not a first answer sent back (SUG-REHANDLE) and answered again: the later one is to rate.
+    superseded = Answer.objects.filter(
+        assignment_id=OuterRef("assignment_id"), round__gt=OuterRef("round")
+    )
     expired = Answer.objects.filter(
         Q(evaluation__isnull=True) | Exists(unrated_merge),
         feedback_deadline__due__lt=today,
         assignment__state=AssignmentState.ANSWERED,
         assignment__suggestion__state__in=RATEABLE,
-    )
+    ).exclude(Exists(superseded))
     for pk in expired.order_by("pk").values_list("pk", flat=True):
         _attempt(run, "no_feedback", record_no_feedback, pk, today=today)
     # record_no_feedback closes a suggestion whose last rating it was; this catches the rest

@@ -248,3 +248,35 @@ def test_statistics_count_one_current_answer_and_one_final_rating_after_a_joint_
         _rate_other(world, other, "satisfied")
     totals = same_as_reference(world, "both rated the re-handled answer")
     assert (totals["answers"], totals["satisfied"], totals["dissatisfied"]) == (1, 1, 0)
+
+
+def test_the_deadline_job_leaves_a_first_answer_sent_back_by_a_merged_sponsor_alone(
+    world, joint, monkeypatch
+):
+    """The primary's deputy never rated the first answer; a merged sponsor sent it back and the
+    unit answered again. When the first answer's window passes, the job asks nothing of it: the
+    re-handled answer is the one to rate (SUG-REHANDLE), in its own window."""
+    from renda.suggestions import tasks
+
+    from .answer_builders import signed_off
+
+    primary, other = joint
+    with at(date(2026, 3, 5)):
+        _rate_other(world, other, "dissatisfied")
+    with at(date(2026, 3, 16)):
+        signed_off(world, primary, "edu")
+        give_answer(world, primary, text="重新办理：专线延长至晚九点。")
+    first = Answer.objects.get(assignment__suggestion=primary, round=1)
+    asked: list[int] = []
+    real = tasks.record_no_feedback
+
+    def spy(pk, **kwargs):
+        asked.append(pk)
+        return real(pk, **kwargs)
+
+    monkeypatch.setattr(tasks, "record_no_feedback", spy)
+    with at(AFTER_WINDOW):
+        run = tasks.check_deadlines(AFTER_WINDOW)
+    assert first.pk not in asked and run.failed == 0
+    assert not Evaluation.objects.filter(answer=first).exists()
+    assert _state(primary) == State.ANSWERED  # the re-handled answer's window is open
