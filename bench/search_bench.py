@@ -27,6 +27,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -81,6 +82,21 @@ def _like(user, q: str):  # noqa: ANN001, ANN202
     return page, qs.count()
 
 
+def _reworded(suggestions: Any, rng: random.Random, low: int, high: int) -> Any:
+    """A random suggestion past the draft among `suggestions` (the first from a random id in
+    [low, high]) and its title reworded (关于…的建议 → …问题的意见); None when there is none."""
+    row = (
+        suggestions.filter(pk__gte=rng.randint(low, high))
+        .exclude(state="draft")
+        .order_by("pk")
+        .values("pk", "title", "congress_id")
+        .first()
+    )
+    if row is None:
+        return None
+    return row, row["title"].replace("关于", "").replace("的建议", "问题的意见")
+
+
 def office_congress(user: object) -> int:
     """The congress the office account works for (its first role's)."""
     from renda.accounts.models import RoleAssignment
@@ -107,16 +123,10 @@ def _compare_similar_years(args: argparse.Namespace, rng: random.Random, years: 
     times: dict[int, list[float]] = {y: [] for y in years}
     found = dict.fromkeys(years, 0)
     for _ in range(args.similar):
-        row = (
-            recent.filter(pk__gte=rng.randint(low, high))
-            .exclude(state="draft")
-            .order_by("pk")
-            .values("pk", "title", "congress_id")
-            .first()
-        )
-        if row is None:
+        picked = _reworded(recent, rng, low, high)
+        if picked is None:
             continue
-        title = row["title"].replace("关于", "").replace("的建议", "问题的意见")
+        row, title = picked
         for y in years:
             settings.SIMILAR_YEARS = y
             t = time.perf_counter()
@@ -219,16 +229,10 @@ def main() -> None:
     times = []
     found = 0
     for _ in range(args.similar):
-        row = (
-            Suggestion.objects.filter(pk__gte=rng.randint(1, top))
-            .exclude(state="draft")
-            .order_by("pk")
-            .values("pk", "title", "congress_id")
-            .first()
-        )
-        if row is None:
+        picked = _reworded(Suggestion.objects.all(), rng, 1, top)
+        if picked is None:
             continue
-        title = row["title"].replace("关于", "").replace("的建议", "问题的意见")
+        row, title = picked
         t = time.perf_counter()
         items = similar_suggestions(users["office"], title=title, congress=row["congress_id"])
         times.append(time.perf_counter() - t)
