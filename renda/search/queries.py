@@ -280,6 +280,13 @@ CANDIDATE_CAP = 1000
 # of a query. The best CANDIDATE_CAP are taken from the newest RANK_WINDOW matches (all of them
 # for every query but the most common words).
 RANK_WINDOW = 5000
+# On PostgreSQL, a query the planner expects to match at least WINDOW_FROM rows of a kind reads
+# its newest RANK_WINDOW matches as an id window applied in the GIN index (search migrations
+# 0003, 0004), WINDOW_MARGIN times as wide as the planner's count says it needs; below that the
+# window's own cost (the index walks every id in it) is more than it saves (docs/search.md,
+# "Ranking a common word").
+WINDOW_FROM = 3 * RANK_WINDOW
+WINDOW_MARGIN = 1.3
 
 
 def _top(
@@ -296,33 +303,118 @@ def _top(
     if among is not None:
         return _top_among(kind, match, limit, among)
     if connection.vendor == "postgresql":
-        # `d.id + 0`: sorted from the matches found by the GIN index, never by walking the
-        # primary key backwards and testing every row (the planner's guess for a rare word).
-        # `since`: the suggestions' GIN index holds the id too (search migration 0003), so the
-        # bound is applied in the index (bigint: the column's type, or the index is not used).
-        # No bound, no condition: `>= 0` would have the index walk every id.
-        bound = " AND d.object_id >= %s::bigint" if since else ""
+        return _top_postgresql(kind, match, limit, congress, since)
+    sql = (
+        "SELECT d.object_id, -bm25(search_fts, 3.0, 1.0) AS score FROM search_fts"
+        " CROSS JOIN search_document d ON d.id = search_fts.rowid"
+        " WHERE search_fts MATCH %s AND d.kind = %s"
+        " AND (%s IS NULL OR d.congress_id = %s) AND d.object_id >= %s"
+        " ORDER BY score DESC, d.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match, kind, congress, congress, since or 0, limit])
+        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+
+
+def _window_rows(
+    kind: str, match: str, limit: int, congress: int | None, lo: int | None, *, window: bool
+) -> tuple[list[tuple[float, int, int]], int]:
+    """The best `limit` of the newest RANK_WINDOW matches with an id of at least `lo` (of all
+    matches where None), as (score, document id, record id), and, for a `window` (the newest ids
+    of a very common query), how many matches that was (up to RANK_WINDOW).
+
+    `d.object_id + 0`: sorted from the matches found by the GIN index, never by walking an id
+    index backwards and testing every row (the planner's guess for a rare word). The bound is
+    applied in the index (it holds the id: search migrations 0003, 0004; bigint, the column's
+    type, or the index is not used). No bound, no condition: `>= 0` would have the index walk
+    every id. Within a window the matches are about RANK_WINDOW: each is ranked, and only the
+    narrow (id, score) rows are sorted and counted; without one, only the newest RANK_WINDOW of
+    what may be 20 000 matches are ranked."""
+    where = (
+        "WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s"
+        " AND (%s::integer IS NULL OR d.congress_id = %s::integer)"
+    )
+    params: list[Any] = [match, match, kind, congress, congress, *([lo] if lo else [])]
+    bound = " AND d.object_id >= %s::bigint" if lo else ""
+    if window:
         sql = (
-            "SELECT w.object_id, ts_rank(w.tsv, to_tsquery('simple', %s)) AS score FROM ("  # noqa: S608 - `bound` is a constant
-            " SELECT d.id, d.object_id, d.tsv FROM search_document d"
-            " WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s"
-            " AND (%s::integer IS NULL OR d.congress_id = %s::integer)" + bound + " ORDER BY"
-            " d.id + 0 DESC LIMIT %s) w ORDER BY score DESC, w.id DESC LIMIT %s"
+            "SELECT w.object_id, w.score, w.id, count(*) OVER () FROM (SELECT d.id, d.object_id,"  # noqa: S608 - constants
+            f" ts_rank(d.tsv, to_tsquery('simple', %s)) AS score FROM search_document d {where}"
+            f"{bound} ORDER BY d.object_id + 0 DESC LIMIT %s) w"
+            " ORDER BY w.score DESC, w.id DESC LIMIT %s"
         )
-        params: list[Any] = [match, match, kind, congress, congress, *([since] if since else [])]
-        params += [RANK_WINDOW, limit]
     else:
         sql = (
-            "SELECT d.object_id, -bm25(search_fts, 3.0, 1.0) AS score FROM search_fts"
-            " CROSS JOIN search_document d ON d.id = search_fts.rowid"
-            " WHERE search_fts MATCH %s AND d.kind = %s"
-            " AND (%s IS NULL OR d.congress_id = %s) AND d.object_id >= %s"
-            " ORDER BY score DESC, d.id DESC LIMIT %s"
+            "SELECT w.object_id, ts_rank(w.tsv, to_tsquery('simple', %s)) AS score, w.id, 0"  # noqa: S608 - constants
+            f" FROM (SELECT d.id, d.object_id, d.tsv FROM search_document d {where}{bound}"
+            " ORDER BY d.object_id + 0 DESC LIMIT %s) w ORDER BY score DESC, w.id DESC LIMIT %s"
         )
-        params = [match, kind, congress, congress, since or 0, limit]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+        cursor.execute(sql, [*params, RANK_WINDOW, limit])
+        rows = cursor.fetchall()
+    return [(float(r[1]), int(r[2]), int(r[0])) for r in rows], int(rows[0][3]) if rows else 0
+
+
+def _expected_matches(kind: str, match: str) -> tuple[float, int, int]:
+    """The planner's count of the matches of a kind (from the words' statistics, nothing read),
+    and the kind's lowest and highest record id (two reads of the (kind, id) index)."""
+    import json
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d"
+            " WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s",
+            [match, kind],
+        )
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        cursor.execute(
+            "SELECT min(object_id), max(object_id) FROM search_document WHERE kind = %s", [kind]
+        )
+        low, high = cursor.fetchone()
+    return float(plan[0]["Plan"]["Plan Rows"]), int(low or 0), int(high or 0)
+
+
+def _windowed(
+    kind: str, match: str, limit: int, congress: int | None, floor: int, high: int, width: int
+) -> list[tuple[float, int, int]] | None:
+    """The best `limit` of the newest RANK_WINDOW matches, from the newest `width` ids; where
+    those hold fewer, once more from as many ids as their matches say RANK_WINDOW needs. None
+    where that falls short too, or would reach back to `floor` (the whole query then costs no
+    more: the index walks every id of a window)."""
+    lo = high + 1 - width
+    for attempt in range(2):
+        rows, held = _window_rows(kind, match, limit, congress, lo, window=True)
+        if held >= RANK_WINDOW:
+            return rows
+        if attempt or not held:
+            return None
+        lo = high + 1 - int(RANK_WINDOW * WINDOW_MARGIN * (high + 1 - lo) / held)
+        if lo <= floor:
+            return None
+    return None
+
+
+def _top_postgresql(
+    kind: str, match: str, limit: int, congress: int | None, since: int | None
+) -> list[tuple[int, float]]:
+    """`_top` on PostgreSQL: the best `limit` of the newest RANK_WINDOW matches (of ids from
+    `since`). A very common query (the planner expects WINDOW_FROM matches or more) reads them
+    from the newest ids only: as many as the planner's count says RANK_WINDOW needs
+    (WINDOW_MARGIN over); a wider window where that held fewer, as wide as its own matches say;
+    the whole query where that falls short too. The same rows as the whole query, in about half
+    the time for 养 and 路 at 1 M and a hundredth for 建议 (docs/performance.md, "Search")."""
+    floor = since or 0
+    expected, low, high = _expected_matches(kind, match)
+    ids, span = high - low + 1, high - max(low, floor) + 1  # the kind's ids; those from `since`
+    width = int(RANK_WINDOW * WINDOW_MARGIN * ids / expected) if expected else span
+    rows = None
+    if expected * span / ids >= WINDOW_FROM and width * 2 <= span:
+        rows = _windowed(kind, match, limit, congress, floor, high, width)
+    if rows is None:
+        rows, _n = _window_rows(kind, match, limit, congress, since, window=False)
+    rows.sort(key=lambda r: (-r[0], -r[1]))
+    return [(pk, score) for score, _doc, pk in rows[:limit]]
 
 
 def _top_among(kind: str, match: str, limit: int, among: QuerySet[Any]) -> list[tuple[int, float]]:

@@ -110,8 +110,9 @@ def test_similar_looks_within_this_year_and_last_by_default(
 
 
 def test_the_window_is_applied_in_the_suggestions_index_on_postgresql(world: Any) -> None:
-    """search migration 0003: on PostgreSQL the suggestions' GIN index holds the id, so the
-    years' bound is an index condition (the matches of older years are never read)."""
+    """search migrations 0003 and 0004: on PostgreSQL each kind's GIN index holds the id, so
+    the years' bound and a common word's window are index conditions (the matches of older
+    years are never read)."""
     from django.db import connection
 
     from renda.search.queries import _top
@@ -120,11 +121,14 @@ def test_the_window_is_applied_in_the_suggestions_index_on_postgresql(world: Any
         pytest.skip("the GIN index is PostgreSQL's")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'search_document'"
-            " AND indexname LIKE 'search_document_tsv_suggestion%%'"
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_document'"
+            " AND indexname LIKE 'search_document_tsv%%'"
         )
-        defs = [row[0] for row in cursor.fetchall()]
-    assert len(defs) == 1 and "(tsv, object_id)" in defs[0], defs
+        defs = dict(cursor.fetchall())
+    assert sorted(defs) == [
+        f"search_document_tsv_{kind}_ids" for kind in ("answer", "opinion", "suggestion")
+    ], defs
+    assert all("(tsv, object_id)" in d for d in defs.values()), defs
     old = registered(world, "关于城区停车难问题的建议", "老城区停车位严重不足。")
     new = registered(world, "关于缓解老城区停车难的建议", "停车位不足。")
     assert {pk for pk, _s in _top("suggestion", "停车难", 10)} >= {old.pk, new.pk}
