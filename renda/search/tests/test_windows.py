@@ -138,3 +138,23 @@ def test_a_congress_and_a_lower_bound_are_kept_in_the_windows(
     assert queries._top("suggestion", COMMON, 10, since=since) == _whole(10, since=since)
     assert all(pk >= since for pk, _s in queries._top("suggestion", COMMON, 50, since=since))
 
+
+@pytest.mark.parametrize("share", [0.0, 2.0])  # the unit's ids one by one / the matches first
+def test_a_busy_units_newest_matches_either_way(
+    documents: list[int], small_window: list[bool], monkeypatch: Any, share: float
+) -> None:
+    """A busy unit's matches (`_top_among`): a word in most records is looked for in the unit's
+    own ids newest first (AMONG_FIRST_SHARE); either way the newest RANK_WINDOW of the unit's
+    matches are ranked, and nothing else."""
+    monkeypatch.setattr(queries, "AMONG_FIRST_SHARE", share)
+    among = SearchDocument.objects.filter(
+        kind="suggestion", object_id__gte=30, object_id__lte=200
+    ).values("object_id")
+    newest = sorted((i for i in range(30, 201) if i % 5), reverse=True)[:20]
+    assert {pk for pk, _s in queries._top("suggestion", COMMON, 20, among=among)} == set(newest)
+    best = queries._top("suggestion", COMMON, 5, among=among)
+    assert [s for _pk, s in best] == sorted((s for _pk, s in best), reverse=True)
+    assert {pk for pk, _s in best} <= set(newest)
+    roads = sorted(range(30, 201, 5), reverse=True)[:20]  # 道路: the newest 20 of 35
+    assert {pk for pk, _s in queries._top("suggestion", "'道路'", 50, among=among)} == set(roads)
+
