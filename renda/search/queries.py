@@ -258,16 +258,47 @@ def _ranked_sql(where_sql: str) -> tuple[str, str]:
     return ranked, f"SELECT count(*) FROM (SELECT 1 {base} LIMIT %s) t"  # noqa: S608
 
 
+def _listed_sql(where_sql: str) -> tuple[str, str]:
+    """PostgreSQL, a short list (a deputy's suggestions, a small unit's): (ranked rows, count)
+    SQL that takes the ids the user may see first and looks each up by the (kind, object_id)
+    index (LATERAL: one lookup per id), keeping those that match. The planner guesses a query
+    of several words to match a few dozen records and reads its matches first instead: 8 600
+    rows for 农村 饮水 安全 to keep a deputy's 3 (150 ms; listed, 10 ms). Placeholders: the
+    visibility subquery's, then match, kind, match, then the limit."""
+    listed = (
+        f"WITH v AS MATERIALIZED (SELECT DISTINCT u.i FROM ({where_sql}) u(i))"  # noqa: S608
+        " SELECT {columns} FROM v CROSS JOIN LATERAL (SELECT d.id, d.object_id,"
+        " ts_rank(d.tsv, to_tsquery('simple', %s)) AS score FROM search_document d"
+        " WHERE d.kind = %s AND d.object_id = v.i AND d.tsv @@ to_tsquery('simple', %s)"
+        " LIMIT 1) d"  # one row per id (unique); and the LIMIT keeps the lookup per id
+    )
+    ranked = listed.format(columns="d.object_id, d.score") + (
+        " ORDER BY d.score DESC, d.id DESC LIMIT %s"
+    )
+    count = "SELECT count(*) FROM (" + listed.format(columns="1") + " LIMIT %s) t"  # noqa: S608
+    return ranked, count
+
+
 def _ranked(
-    kind: str, match: str, qs: QuerySet[Any], limit: int
+    kind: str, match: str, qs: QuerySet[Any], limit: int, *, listed: bool = False
 ) -> tuple[list[tuple[int, float]], int]:
+    """The best `limit` matches among `qs` (what the user may see of `kind`) and their number
+    (up to COUNT_CAP + 1). `listed`: the list is short (at most a few thousand), so on
+    PostgreSQL it is taken first and each of its records looked up (`_listed_sql`)."""
     try:
         sub_sql, sub_params = qs.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # nothing of this kind is visible (e.g. `pk__in=[]`)
         return [], 0
-    ranked_sql, count_sql = _ranked_sql(sub_sql)
-    head = [match, match] if connection.vendor == "postgresql" else [match]
     with connection.cursor() as cursor:
+        if listed and connection.vendor == "postgresql":
+            ranked_sql, count_sql = _listed_sql(sub_sql)
+            params = [*sub_params, match, kind, match]
+            cursor.execute(ranked_sql, [*params, limit])
+            rows = [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+            cursor.execute(count_sql, [*params, COUNT_CAP + 1])
+            return rows, int(cursor.fetchone()[0])
+        ranked_sql, count_sql = _ranked_sql(sub_sql)
+        head = [match, match] if connection.vendor == "postgresql" else [match]
         cursor.execute(ranked_sql, [*head, kind, *sub_params, limit])
         rows = [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
         cursor.execute(count_sql, [match, kind, *sub_params, COUNT_CAP + 1])
@@ -573,7 +604,9 @@ def _kind_hits(
     if not whole and not (busy and settled):
         narrow = _narrow(user, kind, where)
         if narrow is not None:
-            rows_n, n = _ranked(kind, match, narrow, wanted)
+            # A deputy's or a small unit's suggestions and answers: a short list, taken first.
+            listed = not busy and kind != Kind.OPINION
+            rows_n, n = _ranked(kind, match, narrow, wanted, listed=listed)
             new = [(pk, score) for pk, score in rows_n if pk not in found]
             found.update(new)
             total += n - (len(rows_n) - len(new))

@@ -158,3 +158,29 @@ def test_a_busy_units_newest_matches_either_way(
     roads = sorted(range(30, 201, 5), reverse=True)[:20]  # 道路: the newest 20 of 35
     assert {pk for pk, _s in queries._top("suggestion", "'道路'", 50, among=among)} == set(roads)
 
+
+def test_a_deputys_short_list_is_looked_up_id_by_id_with_the_same_hits(world: Any) -> None:
+    """The narrow way on PostgreSQL (`_ranked(listed=True)`): a deputy's own suggestions taken
+    first, each looked up — the same hits, scores and count as matching first."""
+    from renda.search.segment import query_words
+    from renda.suggestions.queries import suggestions_visible_to
+
+    from .builders import registered
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the listed lookup is PostgreSQL's")
+    for i in range(6):
+        registered(world, f"关于农村饮水安全第{i}项的建议", "农村 饮水 安全。" * (i + 1))
+    registered(world, "关于城区停车的建议", "停车难。")
+    registered(world, "关于农村饮水安全的建议", "别人的。", deputy="deputy2")
+    mine = suggestions_visible_to(world["deputy"])
+    for q in ("农村 饮水 安全", "停车", "没有的词"):
+        match = queries.match_expression(query_words(q))
+        for limit in (1, 3, 20):
+            listed = queries._ranked("suggestion", match, mine, limit, listed=True)
+            assert listed == queries._ranked("suggestion", match, mine, limit), (q, limit)
+    rows, total = queries._ranked(
+        "suggestion", queries.match_expression(["农村"]), mine, 20, listed=True
+    )
+    assert total == 6 and len(rows) == 6
+    assert [s for _pk, s in rows] == sorted((s for _pk, s in rows), reverse=True)
