@@ -10,6 +10,7 @@ full-text query (`object_id IN (…)`), so the database ranks and counts only ro
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -349,10 +350,10 @@ def _top(
 
 def _window_rows(
     kind: str, match: str, limit: int, congress: int | None, lo: int | None, *, window: bool
-) -> tuple[list[tuple[float, int, int]], int]:
+) -> tuple[list[tuple[int, float]], int]:
     """The best `limit` of the newest RANK_WINDOW matches with an id of at least `lo` (of all
-    matches where None), as (score, document id, record id), and, for a `window` (the newest ids
-    of a very common query), how many matches that was (up to RANK_WINDOW).
+    matches where None), best first, and, for a `window` (the newest ids of a very common
+    query), how many matches that was (up to RANK_WINDOW).
 
     `d.object_id + 0`: sorted from the matches found by the GIN index, never by walking an id
     index backwards and testing every row (the planner's guess for a rare word). The bound is
@@ -369,28 +370,25 @@ def _window_rows(
     bound = " AND d.object_id >= %s::bigint" if lo else ""
     if window:
         sql = (
-            "SELECT w.object_id, w.score, w.id, count(*) OVER () FROM (SELECT d.id, d.object_id,"  # noqa: S608 - constants
+            "SELECT w.object_id, w.score, count(*) OVER () FROM (SELECT d.id, d.object_id,"  # noqa: S608 - constants
             f" ts_rank(d.tsv, to_tsquery('simple', %s)) AS score FROM search_document d {where}"
             f"{bound} ORDER BY d.object_id + 0 DESC LIMIT %s) w"
             " ORDER BY w.score DESC, w.id DESC LIMIT %s"
         )
     else:
         sql = (
-            "SELECT w.object_id, ts_rank(w.tsv, to_tsquery('simple', %s)) AS score, w.id, 0"  # noqa: S608 - constants
+            "SELECT w.object_id, ts_rank(w.tsv, to_tsquery('simple', %s)) AS score, 0"  # noqa: S608 - constants
             f" FROM (SELECT d.id, d.object_id, d.tsv FROM search_document d {where}{bound}"
             " ORDER BY d.object_id + 0 DESC LIMIT %s) w ORDER BY score DESC, w.id DESC LIMIT %s"
         )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, RANK_WINDOW, limit])
         rows = cursor.fetchall()
-    return [(float(r[1]), int(r[2]), int(r[0])) for r in rows], int(rows[0][3]) if rows else 0
+    return [(int(r[0]), float(r[1])) for r in rows], int(rows[0][2]) if rows else 0
 
 
-def _expected_matches(kind: str, match: str) -> tuple[float, int, int]:
-    """The planner's count of the matches of a kind (from the words' statistics, nothing read),
-    and the kind's lowest and highest record id (two reads of the (kind, id) index)."""
-    import json
-
+def _expected_matches(kind: str, match: str) -> float:
+    """The planner's count of the matches of a kind (from the words' statistics, nothing read)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d"
@@ -398,17 +396,23 @@ def _expected_matches(kind: str, match: str) -> tuple[float, int, int]:
             [match, kind],
         )
         plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _id_range(kind: str) -> tuple[int, int]:
+    """The kind's lowest and highest record id (two reads of the (kind, object_id) index)."""
+    with connection.cursor() as cursor:
         cursor.execute(
             "SELECT min(object_id), max(object_id) FROM search_document WHERE kind = %s", [kind]
         )
         low, high = cursor.fetchone()
-    return float(plan[0]["Plan"]["Plan Rows"]), int(low or 0), int(high or 0)
+    return int(low or 0), int(high or 0)
 
 
 def _windowed(
     kind: str, match: str, limit: int, congress: int | None, floor: int, high: int, width: int
-) -> list[tuple[float, int, int]] | None:
+) -> list[tuple[int, float]] | None:
     """The best `limit` of the newest RANK_WINDOW matches, from the newest `width` ids; where
     those hold fewer, once more from as many ids as their matches say RANK_WINDOW needs. None
     where that falls short too, or would reach back to `floor` (the whole query then costs no
@@ -435,17 +439,17 @@ def _top_postgresql(
     (WINDOW_MARGIN over); a wider window where that held fewer, as wide as its own matches say;
     the whole query where that falls short too. The same rows as the whole query, in about half
     the time for 养 and 路 at 1 M and a hundredth for 建议 (docs/performance.md, "Search")."""
-    floor = since or 0
-    expected, low, high = _expected_matches(kind, match)
-    ids, span = high - low + 1, high - max(low, floor) + 1  # the kind's ids; those from `since`
-    width = int(RANK_WINDOW * WINDOW_MARGIN * ids / expected) if expected else span
-    rows = None
-    if expected * span / ids >= WINDOW_FROM and width * 2 <= span:
-        rows = _windowed(kind, match, limit, congress, floor, high, width)
-    if rows is None:
-        rows, _n = _window_rows(kind, match, limit, congress, since, window=False)
-    rows.sort(key=lambda r: (-r[0], -r[1]))
-    return [(pk, score) for score, _doc, pk in rows[:limit]]
+    expected = _expected_matches(kind, match)
+    if expected >= WINDOW_FROM:  # else no window: the kind's ids are not even read
+        floor = since or 0
+        low, high = _id_range(kind)
+        ids, span = high - low + 1, high - max(low, floor) + 1  # the kind's; those from `since`
+        width = int(RANK_WINDOW * WINDOW_MARGIN * ids / expected)
+        if expected * span / ids >= WINDOW_FROM and width * 2 <= span:
+            rows = _windowed(kind, match, limit, congress, floor, high, width)
+            if rows is not None:
+                return rows
+    return _window_rows(kind, match, limit, congress, since, window=False)[0]
 
 
 # A word in at least this share of a kind's records (建议, 的: nearly all) is looked for in a busy
@@ -461,8 +465,8 @@ def _top_among(kind: str, match: str, limit: int, among: QuerySet[Any]) -> list[
         return []
     # `sub_sql` is Django's own SQL for a queryset (its values are parameters).
     if connection.vendor == "postgresql":
-        expected, low, high = _expected_matches(kind, match)
-        if expected >= AMONG_FIRST_SHARE * (high - low + 1):
+        low, high = _id_range(kind)
+        if _expected_matches(kind, match) >= AMONG_FIRST_SHARE * (high - low + 1):
             # The unit's ids newest first, each looked up by the (kind, id) index and kept if
             # it matches, until RANK_WINDOW do (LATERAL: one lookup per id, in that order).
             sql = (

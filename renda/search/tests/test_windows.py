@@ -63,9 +63,7 @@ def small_window(monkeypatch: Any) -> list[bool]:
 
 
 def _whole(limit: int, congress: int | None = None, since: int | None = None) -> list[Any]:
-    rows, _n = queries._window_rows("suggestion", COMMON, limit, congress, since, window=False)
-    rows.sort(key=lambda r: (-r[0], -r[1]))
-    return [(pk, score) for score, _doc, pk in rows[:limit]]
+    return queries._window_rows("suggestion", COMMON, limit, congress, since, window=False)[0]
 
 
 @pytest.mark.parametrize("limit", [1, 5, 20, 50])
@@ -86,9 +84,7 @@ def test_a_planner_count_too_high_takes_a_second_wider_window(
     expected = _whole(10)
     small_window.clear()
     real = queries._expected_matches
-    monkeypatch.setattr(
-        queries, "_expected_matches", lambda kind, match: (real(kind, match)[0] * 4, 1, 300)
-    )
+    monkeypatch.setattr(queries, "_expected_matches", lambda kind, match: real(kind, match) * 4)
     assert queries._top("suggestion", COMMON, 10) == expected
     assert small_window == [True, True]
 
@@ -100,12 +96,12 @@ def test_windows_that_fall_short_give_way_to_the_whole_query(
     ids), or both windows fall short — the whole query then, never fewer hits."""
     expected = _whole(10)
     small_window.clear()
-    monkeypatch.setattr(queries, "_expected_matches", lambda kind, match: (1_000_000.0, 1, 300))
+    monkeypatch.setattr(queries, "_expected_matches", lambda kind, match: 1_000_000.0)
     assert queries._top("suggestion", COMMON, 10) == expected
     assert small_window == [True, False]
     small_window.clear()
     only_old = "'道路' & '维修'"
-    monkeypatch.setattr(queries, "_expected_matches", lambda kind, match: (200.0, 1, 300))
+    monkeypatch.setattr(queries, "_expected_matches", lambda kind, match: 200.0)
     SearchDocument.objects.filter(object_id__gt=200, title_words="道路 维修").delete()
     newest = sorted(range(5, 201, 5), reverse=True)[:20]  # the newest RANK_WINDOW of 40
     assert [pk for pk, _s in queries._top("suggestion", only_old, 100)] == newest
@@ -122,7 +118,7 @@ def test_a_rare_word_and_a_window_as_wide_as_half_the_ids_run_whole(
     assert queries._top("suggestion", "'没有'", 10) == []
     assert small_window == [False]
     # 50 expected: 20 of them would need more than half the 300 ids.
-    monkeypatch.setattr(queries, "_expected_matches", lambda kind, match: (50.0, 1, 300))
+    monkeypatch.setattr(queries, "_expected_matches", lambda kind, match: 50.0)
     small_window.clear()
     assert queries._top("suggestion", COMMON, 10) == _whole(10)
     assert small_window == [False, False]
