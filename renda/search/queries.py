@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from renda.errors import InvalidInput
 
 from .models import Kind, SearchTerm
-from .segment import clean, is_cjk, marked_words, query_words, tokens
+from .segment import clean, found_whole, is_cjk, marked_words, query_words, tokens
 from .snippets import SNIPPET_CHARS, highlight
 
 PER_PAGE = 20
@@ -186,14 +186,16 @@ def _quoted(word: str, prefix: bool) -> str:
 def match_expression(
     words: list[str], *, prefix: bool = True, within: dict[str, list[str]] | None = None
 ) -> str:
-    """The words as the database's full-text query: every word, each as a prefix (or whole).
+    """The words as the database's full-text query: every word, each as a prefix (or whole;
+    a dictionary word of 2 or 3 characters always whole, finding the same: `found_whole`).
     Words are quoted (FTS5 "…", tsquery '…'), so no character of a query is read as query
     syntax. `within` maps a single character (or two) to the indexed words holding it after
     their first character (路 → 道路, 公路): it is then found as a prefix OR as one of those."""
     pg = connection.vendor == "postgresql"
     parts = []
     for w in words:
-        alts = [_quoted(w, prefix)] + [_quoted(o, False) for o in (within or {}).get(w, [])]
+        alts = [_quoted(w, prefix and not found_whole(w))]
+        alts += [_quoted(o, False) for o in (within or {}).get(w, [])]
         parts.append(
             alts[0] if len(alts) == 1 else "(" + (" | " if pg else " OR ").join(alts) + ")"
         )

@@ -167,3 +167,17 @@ def test_an_unknown_kind_is_refused(world: Any) -> None:
 def test_a_query_with_no_words_finds_nothing(world: Any, archive: dict[str, Any]) -> None:
     for q in ("", "   ", "，。！", '"*"', "\x00"):
         assert search(world["affairs"], q).hits == []
+
+
+def test_a_whole_word_finds_the_longer_words_beginning_with_it(world: Any) -> None:
+    """养老 is asked for whole (a dictionary word: `segment.found_whole`), not as a prefix, and
+    still finds 养老院 and 养老服务, which the index also holds it for."""
+    from django.db import connection
+
+    from renda.search.queries import match_expression
+
+    home = registered(world, "关于新建养老院的建议", "床位紧张。")
+    service = registered(world, "推进养老服务", "建设日间照料中心。")
+    whole = match_expression(["养老"])
+    assert whole == ("'养老'" if connection.vendor == "postgresql" else '"养老"')
+    assert {home.pk, service.pk} <= ids(search(world["affairs"], "养老"))
