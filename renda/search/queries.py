@@ -363,14 +363,15 @@ def _window_rows(
     type, or the index is not used). No bound, no condition: `>= 0` would have the index walk
     every id. Within a window the matches are about RANK_WINDOW: each is ranked, and only the
     narrow (id, score) rows are sorted and counted; without one, only the newest RANK_WINDOW of
-    what may be 20 000 matches are ranked."""
+    what may be 20 000 matches are read again and ranked."""
     where = (
         "WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s"
         " AND (%s::integer IS NULL OR d.congress_id = %s::integer)"
     )
-    params: list[Any] = [match, match, kind, congress, congress, *([lo] if lo else [])]
     bound = " AND d.object_id >= %s::bigint" if lo else ""
+    params = [match, match, kind, congress, congress, *([lo] if lo else []), RANK_WINDOW, limit]
     if window:
+        # About RANK_WINDOW matches: each ranked as it is read, the narrow rows sorted.
         sql = (
             "SELECT w.object_id, w.score, count(*) OVER () FROM (SELECT d.id, d.object_id,"  # noqa: S608 - constants
             f" ts_rank(d.tsv, to_tsquery('simple', %s)) AS score FROM search_document d {where}"
@@ -378,13 +379,17 @@ def _window_rows(
             " ORDER BY w.score DESC, w.id DESC LIMIT %s"
         )
     else:
+        # The newest matches as row addresses (ctid): narrow rows to sort (wide ones, with their
+        # words, spilled to disk: 60 → 26 ms for 养老 at 1 M); then only those rows read again
+        # by their address (a TID scan, in the same statement: the same row versions), ranked.
         sql = (
-            "SELECT w.object_id, ts_rank(w.tsv, to_tsquery('simple', %s)) AS score, 0"  # noqa: S608 - constants
-            f" FROM (SELECT d.id, d.object_id, d.tsv FROM search_document d {where}{bound}"
-            " ORDER BY d.object_id + 0 DESC LIMIT %s) w ORDER BY score DESC, w.id DESC LIMIT %s"
+            "SELECT d.object_id, ts_rank(d.tsv, to_tsquery('simple', %s)) AS score, 0"  # noqa: S608 - constants
+            " FROM search_document d WHERE d.ctid = ANY(ARRAY(SELECT d.ctid"
+            f" FROM search_document d {where}{bound} ORDER BY d.object_id + 0 DESC LIMIT %s))"
+            " ORDER BY score DESC, d.id DESC LIMIT %s"
         )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, RANK_WINDOW, limit])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [(int(r[0]), float(r[1])) for r in rows], int(rows[0][2]) if rows else 0
 
