@@ -108,6 +108,15 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
         if merged_into is not None
         else suggestion.state in answer_actions.RATEABLE
     )
+    # The office and the units see, under each answer of a primary, the ratings of the merged
+    # suggestions' deputies (SUG-FEEDBACK for each sponsor; a 不满意 among them sends the answer
+    # back): one query. The primary's deputy sees their own rating only.
+    may_register = can_register(user, suggestion)
+    staff_view = bool(merged) and (may_register or any(acts_for_unit(user, a) for a in assignments))
+    joint_of: dict[int, dict[int, JointRating]] = {}
+    if staff_view and answers:
+        for r in JointRating.objects.filter(answer__in=[a.pk for a in answers]):
+            joint_of.setdefault(r.answer_id, {})[r.suggestion_id] = r
     today = timezone.localdate()
     latest_round = {}
     for answer in answers:
@@ -131,6 +140,11 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
             and rateable
             and (window is None or today <= window.due)
         )
+        answer.sponsor_ratings = (
+            [(m, joint_of.get(answer.pk, {}).get(m.suggestion_id)) for m in merged]
+            if staff_view
+            else []
+        )
         answer.rate_form = RateForm(
             initial={"unit": answer.assignment.unit_id}, prefix=f"a{answer.pk}"
         )
@@ -141,7 +155,7 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
         "answers": answers,
         "merged_into": merged_into,
         "merged": merged,
-        "can_register": can_register(user, suggestion),
+        "can_register": may_register,
         "can_assign": can_assign(user, suggestion),
         "can_evaluate": may_evaluate,
         "can_edit": can_edit_draft(user, suggestion) and suggestion.state == State.DRAFT,

@@ -2,7 +2,8 @@
 submission it is about to register, sees an assigned suggestion on the same matter and merges the
 new one into it; once the unit answers the primary, the merged suggestion's lead deputy finds the
 joint answer on their own suggestion's page and rates it for their own suggestion; once the
-primary's deputy rates too, both are closed. Pages stay clean and pass the accessibility check."""
+primary's deputy rates too, both are closed; the office sees every sponsor's rating on the
+primary's page. Pages stay clean and pass the accessibility check."""
 
 from __future__ import annotations
 
@@ -71,6 +72,15 @@ def test_office_merges_from_the_register_page_and_the_deputy_sees_the_joint_answ
     assert "基本满意" in page.locator("[data-testid=evaluation]").inner_text()
     assert_accessible(page)
     screenshot(page, "merge-deputy-rated-joint-answer-phone")
+
+    # The office finds that rating under the answer on the primary's page.
+    page.context.clear_cookies()
+    sign_in(page, "affairs")
+    page.goto(f"/suggestions/{primary.pk}/")
+    ratings = page.locator("[data-testid=joint-ratings]")
+    assert new.number in ratings.inner_text() and "基本满意" in ratings.inner_text()
+    assert_accessible(page)
+    screenshot(page, "merge-office-sees-sponsor-ratings-phone")
     from renda.suggestions.actions.answers import evaluate
 
     evaluate(primary, unit=world.edu, rating="satisfied", by=world["deputy"])

@@ -280,3 +280,40 @@ def test_the_deadline_job_leaves_a_first_answer_sent_back_by_a_merged_sponsor_al
     assert first.pk not in asked and run.failed == 0
     assert not Evaluation.objects.filter(answer=first).exists()
     assert _state(primary) == State.ANSWERED  # the re-handled answer's window is open
+
+
+# --- the primary's page: every sponsor's rating for the office and the units ----------------
+def _page(world, name: str, suggestion: Suggestion) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world[name])
+    response = client.get(f"/suggestions/{suggestion.pk}/")
+    assert response.status_code == 200, name
+    return response.content.decode()
+
+
+def test_the_office_and_the_unit_see_each_merged_deputys_rating_on_the_primary(world, joint):
+    """SUG-FEEDBACK for each sponsor, shown where the office and the unit work: the primary's
+    page lists the merged suggestions' deputies' ratings of each answer; the deputies do not
+    see each other's."""
+    primary, other = joint  # answered on 2026-03-02
+    for name in ("affairs", "edu_clerk"):
+        page = _page(world, name, primary)
+        assert 'data-testid="joint-ratings"' in page and other.number in page
+        block = page.split('data-testid="joint-ratings"', 1)[1].split("</div>", 1)[0]
+        assert "not rated yet" in block
+    with at(date(2026, 3, 5)):
+        evaluate(
+            other, unit=world.edu, rating="dissatisfied", comment="线路太少", by=world["deputy2"]
+        )
+    for name in ("affairs", "edu_clerk"):
+        page = _page(world, name, primary)
+        block = page.split('data-testid="joint-ratings"', 1)[1].split("</div>", 1)[0]
+        assert "Dissatisfied" in block and "线路太少" in block
+    assert 'data-testid="joint-ratings"' not in _page(world, "deputy", primary)
+    # Answered: no longer unmerged (merging.unmerge refuses), so no button offers it.
+    for suggestion in (primary, other):
+        assert "/office/unmerge/" not in _page(world, "affairs", suggestion)
+    own = _page(world, "deputy2", other)  # deputy2's own suggestion: their rating, no list
+    assert "线路太少" in own and 'data-testid="joint-ratings"' not in own
