@@ -489,13 +489,14 @@ def _top_among(kind: str, match: str, limit: int, among: QuerySet[Any]) -> list[
             # The matches' ids first (the GIN index; MATERIALIZED: a list of ids, not a probe
             # of the index rows per id of the unit, which PostgreSQL chose and took 4 000
             # probes for), hashed against the unit's ids; only the newest RANK_WINDOW of those
-            # are ranked.
+            # are read again, by their row address (ctid, as in `_window_rows`: 5 000 TID
+            # fetches instead of 5 000 primary-key probes; 养 157 → 130 ms at 1 M), and ranked.
             sql = (
-                "WITH m AS MATERIALIZED (SELECT d.id, d.object_id FROM search_document d"  # noqa: S608
-                " WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s)"
+                "WITH m AS MATERIALIZED (SELECT d.ctid AS t, d.object_id"  # noqa: S608
+                " FROM search_document d WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s)"
                 " SELECT d.object_id, ts_rank(d.tsv, to_tsquery('simple', %s)) AS score"
-                " FROM search_document d WHERE d.id IN (SELECT m.id FROM m WHERE m.object_id"
-                f" IN ({sub_sql}) ORDER BY m.object_id DESC LIMIT %s)"
+                " FROM search_document d WHERE d.ctid = ANY(ARRAY(SELECT m.t FROM m"
+                f" WHERE m.object_id IN ({sub_sql}) ORDER BY m.object_id DESC LIMIT %s))"
                 " ORDER BY score DESC, d.id DESC LIMIT %s"
             )
             params = [match, kind, match, *sub_params, RANK_WINDOW, limit]
