@@ -599,14 +599,28 @@ def _allowed(user: Any, kind: str, ids: list[int], filters: dict[str, Any]) -> s
     return allowed
 
 
+# When an earlier kind's total was capped, a later kind's best matches are checked this many
+# at a time (at least twice the hits wanted) until the hits wanted are found.
+FIRST_CHECK = 100
+
+
 def _kind_hits(
-    user: Any, kind: str, match: str, wanted: int, where: Q, filters: dict[str, Any]
+    user: Any,
+    kind: str,
+    match: str,
+    wanted: int,
+    where: Q,
+    filters: dict[str, Any],
+    *,
+    counted: bool = True,
 ) -> tuple[list[tuple[int, float]], int, bool]:
     """The best `wanted` hits of one kind the user may see, their number (up to the cap) and
     whether it was capped. Broad users and busy units: the best CANDIDATE_CAP matches, checked
     row by row. Others: what they may see by their role, matched and ranked whole (a deputy's
     200 suggestions among a million are never crowded out by better matches they may not see).
-    A busy unit falls back to that too when the best matches hold fewer than `wanted` of its own."""
+    A busy unit falls back to that too when the best matches hold fewer than `wanted` of its own.
+    Not `counted` (the total is shown as "more than" already): the best matches are checked
+    only until `wanted` are found, and the number returned is a lower bound."""
     found: dict[int, float] = {}
     total, capped = 0, False
     broad = is_broad(user, kind)
@@ -620,7 +634,11 @@ def _kind_hits(
         # not the best of all, of which a unit seeing 4 % of a congress may see 40 of 1 000.
         among = _own_suggestion_ids(user) if busy and kind == Kind.SUGGESTION else None
         top = _top(kind, match, CANDIDATE_CAP, among=among)
-        allowed = _allowed(user, kind, [pk for pk, _s in top], filters)
+        ids = [pk for pk, _s in top]
+        first = len(ids) if counted else max(2 * wanted, FIRST_CHECK)
+        allowed = _allowed(user, kind, ids[:first], filters)
+        if len(allowed) < wanted and first < len(ids):
+            allowed |= _allowed(user, kind, ids[first:], filters)
         found = {pk: score for pk, score in top if pk in allowed}
         total, capped = len(found), len(top) >= CANDIDATE_CAP
         # Every match was checked, or the best `wanted` the user may see are among the best
@@ -671,14 +689,18 @@ def search(
     filters = {"congress": congress, "year": year, "state": state}
     for k in kinds:
         where = _filters(k, congress, year, state)
-        rows, n, k_capped = _kind_hits(user, k, match, wanted, where, filters)
+        # Once a kind's total is capped, "more than N" is shown: the later kinds' best hits are
+        # needed, not their number (their visible best matches are a lower bound).
+        rows, n, k_capped = _kind_hits(user, k, match, wanted, where, filters, counted=not capped)
         found.extend((score, k, pk) for pk, score in rows)
         capped = capped or k_capped
         total += n
     found.sort(key=lambda r: -r[0])
     window = found[(page - 1) * per_page : wanted]
     hits = _hits(user, window, marked_words(q or ""))
-    return Results(q or "", words, hits, total, capped, page, per_page)
+    # Totals above COUNT_CAP are "more than 1 000", whatever the kinds (each is capped alone).
+    capped = capped or total > COUNT_CAP
+    return Results(q or "", words, hits, min(total, COUNT_CAP), capped, page, per_page)
 
 
 # --- hits: the records, their titles and snippets --------------------------------------------

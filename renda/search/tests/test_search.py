@@ -181,3 +181,49 @@ def test_a_whole_word_finds_the_longer_words_beginning_with_it(world: Any) -> No
     whole = match_expression(["养老"])
     assert whole == ("'养老'" if connection.vendor == "postgresql" else '"养老"')
     assert {home.pk, service.pk} <= ids(search(world["affairs"], "养老"))
+
+
+def test_a_total_past_the_cap_stays_at_the_cap_across_kinds(world: Any, monkeypatch: Any) -> None:
+    """ "More than 1 000" whatever the kinds: each kind is capped alone, and so is their sum."""
+    from renda.search import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    for i in range(2):
+        answered(world, f"关于第{i}辆校车的建议", "已为校车加装定位设备。")
+    results = search(world["affairs"], "校车")  # 2 suggestions and 2 answers
+    assert results.total == 2 and results.total_capped
+    assert {h.kind for h in results.hits} == {"suggestion", "answer"}
+
+
+def test_after_a_capped_kind_the_best_hits_of_the_next_are_the_same(
+    world: Any, monkeypatch: Any
+) -> None:
+    """Once the total is "more than", a later kind's best matches are checked a few at a time
+    until the hits wanted are found (`_kind_hits(counted=False)`): the same hits as checking
+    every candidate — here the two best answers are not public, so deputy2 needs the third."""
+    from renda.search import queries
+    from renda.search.segment import query_words
+
+    answered(world, "关于校车的建议", "校车校车校车，校车定位。", public=False)
+    answered(world, "关于校车线路的建议", "校车校车，校车线路调整。", public=False)
+    public = answered(world, "关于学生出行的建议", "已增开校车。")
+    monkeypatch.setattr(queries, "FIRST_CHECK", 1)
+    checked: list[int] = []
+    real = queries._allowed
+
+    def spy(user: Any, kind: str, ids: list[int], filters: Any) -> set[int]:
+        checked.append(len(ids))
+        return real(user, kind, ids, filters)
+
+    monkeypatch.setattr(queries, "_allowed", spy)
+    match = queries.match_expression(query_words("校车"))
+    filters = {"congress": None, "year": None, "state": None}
+    where = queries._filters("answer", None, None, None)
+    user = world["deputy2"]
+    every = queries._kind_hits(user, "answer", match, 1, where, filters)
+    assert checked == [3]
+    checked.clear()
+    few = queries._kind_hits(user, "answer", match, 1, where, filters, counted=False)
+    assert checked == [2, 1]  # the best two (not public), then the rest
+    answer = public.assignments.get().answers.get()
+    assert few[0] == every[0] == [(answer.pk, every[0][0][1])]
