@@ -112,7 +112,8 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
     # suggestions' deputies (SUG-FEEDBACK for each sponsor; a 不满意 among them sends the answer
     # back): one query. The primary's deputy sees their own rating only.
     may_register = can_register(user, suggestion)
-    staff_view = bool(merged) and (may_register or any(acts_for_unit(user, a) for a in assignments))
+    acting_for = [a for a in assignments if acts_for_unit(user, a)]
+    staff_view = bool(merged) and (may_register or bool(acting_for))
     joint_of: dict[int, dict[int, JointRating]] = {}
     if staff_view and answers:
         for r in JointRating.objects.filter(answer__in=[a.pk for a in answers]):
@@ -186,9 +187,7 @@ def detail_context(user: Any, suggestion: Suggestion) -> dict[str, Any]:
             None,
         ),
         # A unit acts on the primary's page, never on a merged suggestion's.
-        "unit_assignments": []
-        if merged_into is not None
-        else [a for a in assignments if acts_for_unit(user, a)],
+        "unit_assignments": [] if merged_into is not None else acting_for,
         "history": history_of(suggestion),
         "source_opinions": source_opinions(user, suggestion),
         **attachments_context(user, suggestion),
