@@ -66,6 +66,17 @@ def make_user(username: str, **extra: Any) -> Any:
     )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any) -> Any:
+    """pytest-django's, and at the end the search pool's connections closed (renda/search/
+    fanout.py: transactional tests search side by side), or the test database cannot be
+    dropped while they are open."""
+    yield
+    from renda.search import fanout
+
+    fanout.close()
+
+
 @pytest.fixture(autouse=True)
 def _english_for_assertions(request: Any) -> Any:
     """Tests assert on English messages (the msgids). Simplified Chinese stays the platform's

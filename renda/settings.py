@@ -384,6 +384,10 @@ RENDA_DEMO_PASSWORD = os.environ.get("RENDA_DEMO_PASSWORD", "renda-demo-2026")  
 # A unit assigned at least this many suggestions is searched like the office (best matches
 # first, each checked), not by listing all of its suggestions first ("Speed at scale").
 SEARCH_BUSY_UNIT = int(os.environ.get("RENDA_SEARCH_BUSY_UNIT", "2000"))
+# A search of every kind runs its kinds side by side on PostgreSQL, on this many connections of
+# a worker (the request's own and a pool's; 1: one after another). docs/search.md, "Every kind
+# at once".
+SEARCH_THREADS = int(os.environ.get("RENDA_SEARCH_THREADS", str(min(3, os.cpu_count() or 1))))
 # Similar suggestions (并案) look among the suggestions of this many years, this year included
 # (2: this year and last, the ones that can still be merged or co-signed); 0: every year.
 SIMILAR_YEARS = int(os.environ.get("RENDA_SIMILAR_YEARS", "2"))
