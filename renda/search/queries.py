@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -604,6 +606,9 @@ def _allowed(user: Any, kind: str, ids: list[int], filters: dict[str, Any]) -> s
 # When an earlier kind's total was capped, a later kind's best matches are checked this many
 # at a time (at least twice the hits wanted) until the hits wanted are found.
 FIRST_CHECK = 100
+# Side by side, how long (seconds) a later kind waits to learn whether an earlier one was
+# capped; past it (never seen), it is counted: the total stays exact.
+KIND_WAIT = 30
 
 
 def _kind_hits(
@@ -614,7 +619,7 @@ def _kind_hits(
     where: Q,
     filters: dict[str, Any],
     *,
-    counted: bool = True,
+    counted: bool | Callable[[], bool] = True,
 ) -> tuple[list[tuple[int, float]], int, bool]:
     """The best `wanted` hits of one kind the user may see, their number (up to the cap) and
     whether it was capped. Broad users and busy units: the best CANDIDATE_CAP matches, checked
@@ -622,7 +627,9 @@ def _kind_hits(
     200 suggestions among a million are never crowded out by better matches they may not see).
     A busy unit falls back to that too when the best matches hold fewer than `wanted` of its own.
     Not `counted` (the total is shown as "more than" already): the best matches are checked
-    only until `wanted` are found, and the number returned is a lower bound."""
+    only until `wanted` are found, and the number returned is a lower bound. `counted` may be
+    a question asked once the best matches are checked (kinds side by side: whether an earlier
+    kind, running beside this one, was capped)."""
     found: dict[int, float] = {}
     total, capped = 0, False
     broad = is_broad(user, kind)
@@ -637,9 +644,9 @@ def _kind_hits(
         among = _own_suggestion_ids(user) if busy and kind == Kind.SUGGESTION else None
         top = _top(kind, match, CANDIDATE_CAP, among=among)
         ids = [pk for pk, _s in top]
-        first = len(ids) if counted else max(2 * wanted, FIRST_CHECK)
+        first = len(ids) if counted is True else max(2 * wanted, FIRST_CHECK)
         allowed = _allowed(user, kind, ids[:first], filters)
-        if len(allowed) < wanted and first < len(ids):
+        if first < len(ids) and (len(allowed) < wanted or (callable(counted) and counted())):
             allowed |= _allowed(user, kind, ids[first:], filters)
         found = {pk: score for pk, score in top if pk in allowed}
         total, capped = len(found), len(top) >= CANDIDATE_CAP
@@ -694,13 +701,33 @@ def search(
 
         role_assignments(user)  # loaded once, here, before the kinds (maybe side by side) read it
 
-    def kind_hits(k: str, *, counted: bool = True) -> tuple[list[tuple[int, float]], int, bool]:
+    def kind_hits(
+        k: str, *, counted: bool | Callable[[], bool] = True
+    ) -> tuple[list[tuple[int, float]], int, bool]:
         return _kind_hits(user, k, match, wanted, _filters(k, **filters), filters, counted=counted)
 
     if fanout.side_by_side():
         # Every kind at once, each on its own connection: about the time of the slowest kind
-        # instead of the sum of them (each counted: which is capped is not known beforehand).
-        results = fanout.run_all([partial(kind_hits, k) for k in kinds])
+        # instead of the sum of them; counted as one by one (below), each later kind asking,
+        # once its best matches are checked, whether an earlier one was capped.
+        done = [threading.Event() for _k in kinds]
+        was_capped = [False for _k in kinds]
+
+        def counted_after(i: int) -> bool:
+            # As one by one: counted unless an earlier kind was capped. The earlier kinds run
+            # beside this one, or before it in the same thread: waited for, never after it.
+            settled = all(done[j].wait(timeout=KIND_WAIT) for j in range(i))
+            return not (settled and any(was_capped[:i]))
+
+        def side(i: int, k: str) -> tuple[list[tuple[int, float]], int, bool]:
+            try:
+                result = kind_hits(k, counted=True if i == 0 else partial(counted_after, i))
+                was_capped[i] = result[2]
+                return result
+            finally:
+                done[i].set()
+
+        results = fanout.run_all([partial(side, i, k) for i, k in enumerate(kinds)])
         per_kind = list(zip(kinds, results, strict=True))
     else:
         per_kind = []

@@ -153,3 +153,40 @@ def test_side_by_side_a_total_past_the_cap(world: Any, monkeypatch: Any) -> None
         one = search(world["affairs"], "校车")
     assert _everything(side) == _everything(one)
     assert side.total == 2 and side.total_capped
+
+
+@pytest.mark.parametrize("cap", [3, 4])
+def test_side_by_side_a_later_kind_is_counted_as_one_by_one(
+    world: Any, monkeypatch: Any, cap: int
+) -> None:
+    """As one by one, a later kind is counted only when no earlier kind was capped: with 3
+    matches of each kind and room for 3 candidates the suggestions are capped and the answers'
+    third candidate is never checked; with room for 4 nothing is capped and every answer is
+    checked (side by side: the first two, then, the suggestions not capped, the third)."""
+    postgresql_only()
+    monkeypatch.setattr(queries, "CANDIDATE_CAP", cap)
+    monkeypatch.setattr(queries, "FIRST_CHECK", 1)
+    for i in range(3):
+        answered(world, f"关于第{i}辆校车的建议", "已为校车加装定位设备。")
+    checked: dict[str, list[int]] = {"suggestion": [], "answer": [], "opinion": []}
+    real = queries._allowed
+
+    def spy(user: Any, kind: str, ids: list[int], filters: Any) -> set[int]:
+        checked[kind].append(len(ids))
+        return real(user, kind, ids, filters)
+
+    monkeypatch.setattr(queries, "_allowed", spy)
+    side = search(world["affairs"], "校车", per_page=1)
+    side_checked = {k: list(v) for k, v in checked.items()}
+    for v in checked.values():
+        v.clear()
+    with override_settings(SEARCH_THREADS=1):
+        one = search(world["affairs"], "校车", per_page=1)
+    assert _everything(side) == _everything(one)
+    assert side_checked["suggestion"] == checked["suggestion"] == [3]
+    if cap == 3:  # capped: the answers' best two checked, the hit found, no count
+        assert side.total_capped
+        assert side_checked["answer"] == checked["answer"] == [2]
+    else:
+        assert not side.total_capped and side.total == 6
+        assert side_checked["answer"] == [2, 1] and checked["answer"] == [3]
