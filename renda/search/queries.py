@@ -734,8 +734,9 @@ def search(
         for k in kinds:
             # Once a kind's total is capped, "more than N" is shown: the later kinds' best hits
             # are needed, not their number (their visible best matches are a lower bound).
-            per_kind.append((k, kind_hits(k, counted=not capped)))
-            capped = capped or per_kind[-1][1][2]
+            result = kind_hits(k, counted=not capped)
+            per_kind.append((k, result))
+            capped = capped or result[2]
     for k, (rows, n, k_capped) in per_kind:
         found.extend((score, k, pk) for pk, score in rows)
         capped = capped or k_capped
