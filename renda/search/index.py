@@ -182,7 +182,8 @@ def remove(kind: str, object_id: int) -> None:
 # Rows are read in the main process (keyset paging by primary key: no OFFSET, no open cursor),
 # cut into words by `jobs` worker processes (segmentation is most of the time: pure Python), and
 # written back in the main process — on PostgreSQL with COPY into a temporary table and one
-# upsert per batch that leaves unchanged rows alone (no new row version, no GIN update). At most
+# upsert per batch that leaves unchanged rows alone (no new row version, no GIN update); a
+# suggestion's units (search migration 0005) are computed again and repaired too. At most
 # 2 × jobs batches are in flight, so memory stays flat whatever the table size.
 Row = tuple[int, int, str, str]  # object_id, congress_id, title words, body words
 
@@ -242,9 +243,11 @@ def _write(kind: str, rows: list[Row]) -> None:
                 " body_words) SELECT %s, object_id, congress_id, title_words, body_words"
                 " FROM search_load ON CONFLICT (kind, object_id) DO UPDATE SET"
                 " congress_id = EXCLUDED.congress_id, title_words = EXCLUDED.title_words,"
-                " body_words = EXCLUDED.body_words WHERE (search_document.congress_id,"
-                " search_document.title_words, search_document.body_words) IS DISTINCT FROM"
-                " (EXCLUDED.congress_id, EXCLUDED.title_words, EXCLUDED.body_words)",
+                " body_words = EXCLUDED.body_words, units = EXCLUDED.units"
+                " WHERE (search_document.congress_id, search_document.title_words,"
+                " search_document.body_words, search_document.units) IS DISTINCT FROM"
+                " (EXCLUDED.congress_id, EXCLUDED.title_words, EXCLUDED.body_words,"
+                " EXCLUDED.units)",
                 [kind],
             )
 

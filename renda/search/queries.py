@@ -332,12 +332,12 @@ def _top(
     match: str,
     limit: int,
     congress: int | None = None,
-    among: QuerySet[Any] | None = None,
+    among: Own | None = None,
     since: int | None = None,
 ) -> list[tuple[int, float]]:
-    """The best `limit` matches of a kind (in one congress; among the ids `among` lists, when
-    given; of records with an id of at least `since`, when given), best first, whoever may see
-    them (on PostgreSQL: of the newest RANK_WINDOW matches)."""
+    """The best `limit` matches of a kind (in one congress; among a unit's own, when given;
+    of records with an id of at least `since`, when given), best first, whoever may see them
+    (on PostgreSQL: of the newest RANK_WINDOW matches)."""
     if among is not None:
         return _top_among(kind, match, limit, among)
     if connection.vendor == "postgresql":
@@ -469,9 +469,25 @@ def _top_postgresql(
 AMONG_FIRST_SHARE = 0.1
 
 
-def _top_among(kind: str, match: str, limit: int, among: QuerySet[Any]) -> list[tuple[int, float]]:
+@dataclass(frozen=True)
+class Own:
+    """A superset of the suggestions a unit's staff may see by their roles, to be checked row
+    by row (drafts, a returned assignment beside a live one): those `assigned` to their `units`
+    and not returned (on PostgreSQL also the `units` of each suggestion's index row: search
+    migration 0005), and their `personal` ones, led or co-signed (a short list, if any)."""
+
+    units: frozenset[int]
+    assigned: QuerySet[Any]
+    personal: QuerySet[Any]
+
+    def ids(self) -> QuerySet[Any]:
+        """All of them, as one list of ids from indexed columns."""
+        return self.assigned.union(self.personal, all=True)
+
+
+def _top_among(kind: str, match: str, limit: int, own: Own) -> list[tuple[int, float]]:
     try:
-        sub_sql, sub_params = among.query.sql_with_params()
+        sub_sql, sub_params = own.ids().query.sql_with_params()
     except EmptyResultSet:
         return []
     # `sub_sql` is Django's own SQL for a queryset (its values are parameters).
@@ -490,20 +506,7 @@ def _top_among(kind: str, match: str, limit: int, among: QuerySet[Any]) -> list[
             )
             params: list[Any] = [match, *sub_params, kind, match, RANK_WINDOW, limit]
         else:
-            # The matches' ids first (the GIN index; MATERIALIZED: a list of ids, not a probe
-            # of the index rows per id of the unit, which PostgreSQL chose and took 4 000
-            # probes for), hashed against the unit's ids; only the newest RANK_WINDOW of those
-            # are read again, by their row address (ctid, as in `_window_rows`: 5 000 TID
-            # fetches instead of 5 000 primary-key probes; 养 157 → 130 ms at 1 M), and ranked.
-            sql = (
-                "WITH m AS MATERIALIZED (SELECT d.ctid AS t, d.object_id"  # noqa: S608
-                " FROM search_document d WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s)"
-                " SELECT d.object_id, ts_rank(d.tsv, to_tsquery('simple', %s)) AS score"
-                " FROM search_document d WHERE d.ctid = ANY(ARRAY(SELECT m.t FROM m"
-                f" WHERE m.object_id IN ({sub_sql}) ORDER BY m.object_id DESC LIMIT %s))"
-                " ORDER BY score DESC, d.id DESC LIMIT %s"
-            )
-            params = [match, kind, match, *sub_params, RANK_WINDOW, limit]
+            return _top_of_units(kind, match, limit, own)
     else:
         sql = (
             "SELECT d.object_id, -bm25(search_fts, 3.0, 1.0) AS score FROM search_fts"  # noqa: S608
@@ -517,10 +520,38 @@ def _top_among(kind: str, match: str, limit: int, among: QuerySet[Any]) -> list[
         return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
 
 
-def _own_suggestion_ids(user: Any) -> QuerySet[Any]:
-    """A superset of the suggestions a unit's staff may see by their roles (assigned to their
-    units and not returned, or led or co-signed by them), as one list of ids from indexed
-    columns — to be checked row by row (drafts, a returned assignment beside a live one)."""
+def _top_of_units(kind: str, match: str, limit: int, own: Own) -> list[tuple[int, float]]:
+    """`_top_among` on PostgreSQL for a word in fewer than AMONG_FIRST_SHARE of the records.
+
+    The unit's matches are found in the GIN index, which holds each suggestion's units beside
+    its words (search migration 0005): the index ANDs the word's entries with the units', and
+    only the unit's matches are read (路 for a unit with 40 000 suggestions at 1 M: 7 000 rows,
+    not all 29 000 matches to learn each one's id; docs/performance.md). The personal ones,
+    if any, are looked up id by id (LATERAL). Of both, only the newest RANK_WINDOW are read
+    again by their row address (ctid, as in `_window_rows`) and ranked."""
+    try:
+        personal_sql, personal_params = own.personal.query.sql_with_params()
+    except EmptyResultSet:
+        personal_sql, personal_params = "SELECT NULL::bigint WHERE false", ()
+    sql = (
+        "WITH m AS MATERIALIZED (SELECT d.ctid AS t, d.object_id FROM search_document d"  # noqa: S608
+        " WHERE d.tsv @@ to_tsquery('simple', %s) AND d.kind = %s AND d.units && %s::bigint[]"
+        f" UNION SELECT d.ctid, d.object_id FROM ({personal_sql}) p(i) CROSS JOIN LATERAL"
+        " (SELECT d.ctid, d.object_id FROM search_document d WHERE d.kind = %s"
+        " AND d.object_id = p.i AND d.tsv @@ to_tsquery('simple', %s)) d)"
+        " SELECT d.object_id, ts_rank(d.tsv, to_tsquery('simple', %s)) AS score"
+        " FROM search_document d WHERE d.ctid = ANY(ARRAY(SELECT m.t FROM m"
+        " ORDER BY m.object_id DESC LIMIT %s)) ORDER BY score DESC, d.id DESC LIMIT %s"
+    )
+    units = sorted(own.units)
+    params = [match, kind, units, *personal_params, kind, match, match, RANK_WINDOW, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+
+
+def _own_suggestions(user: Any) -> Own:
+    """What a unit's staff may see of suggestions by their roles (`Own`)."""
     from renda.accounts.permissions import role_assignments
     from renda.suggestions.choices import AssignmentState
     from renda.suggestions.models import Assignment, Sponsor, Suggestion
@@ -539,7 +570,7 @@ def _own_suggestion_ids(user: Any) -> QuerySet[Any]:
         .values("suggestion_id")
     )
     led = Suggestion.objects.filter(lead_deputy=user).order_by().values("pk")
-    return assigned.union(sponsored, led, all=True)
+    return Own(frozenset(units), assigned, sponsored.union(led, all=True))
 
 
 def _busy(user: Any, kind: str) -> bool:
@@ -639,9 +670,9 @@ def _kind_hits(
     busy = not whole and _busy(user, kind)
     settled = False
     if broad or busy:
-        # A busy unit's suggestions: the best matches among its own (a hashed list of ids),
-        # not the best of all, of which a unit seeing 4 % of a congress may see 40 of 1 000.
-        among = _own_suggestion_ids(user) if busy and kind == Kind.SUGGESTION else None
+        # A busy unit's suggestions: the best matches among its own (its units', its personal
+        # ones), not the best of all, of which a unit seeing 4 % of a congress may see 40 of 1 000.
+        among = _own_suggestions(user) if busy and kind == Kind.SUGGESTION else None
         top = _top(kind, match, CANDIDATE_CAP, among=among)
         ids = [pk for pk, _s in top]
         first = len(ids) if counted is True else max(2 * wanted, FIRST_CHECK)

@@ -110,9 +110,9 @@ def test_similar_looks_within_this_year_and_last_by_default(
 
 
 def test_the_window_is_applied_in_the_suggestions_index_on_postgresql(world: Any) -> None:
-    """search migrations 0003 and 0004: on PostgreSQL each kind's GIN index holds the id, so
-    the years' bound and a common word's window are index conditions (the matches of older
-    years are never read)."""
+    """search migrations 0003, 0004 and 0005: on PostgreSQL each kind's GIN index holds the id,
+    so the years' bound and a common word's window are index conditions (the matches of older
+    years are never read); the suggestions' also holds their units (test_units.py)."""
     from django.db import connection
 
     from renda.search.queries import _top
@@ -126,9 +126,13 @@ def test_the_window_is_applied_in_the_suggestions_index_on_postgresql(world: Any
         )
         defs = dict(cursor.fetchall())
     assert sorted(defs) == [
-        f"search_document_tsv_{kind}_ids" for kind in ("answer", "opinion", "suggestion")
+        "search_document_tsv_answer_ids",
+        "search_document_tsv_opinion_ids",
+        "search_document_tsv_suggestion_units",
     ], defs
-    assert all("(tsv, object_id)" in d for d in defs.values()), defs
+    assert "(tsv, object_id)" in defs["search_document_tsv_answer_ids"], defs
+    assert "(tsv, object_id)" in defs["search_document_tsv_opinion_ids"], defs
+    assert "(tsv, object_id, units)" in defs["search_document_tsv_suggestion_units"], defs
     old = registered(world, "关于城区停车难问题的建议", "老城区停车位严重不足。")
     new = registered(world, "关于缓解老城区停车难的建议", "停车位不足。")
     assert {pk for pk, _s in _top("suggestion", "停车难", 10)} >= {old.pk, new.pk}

@@ -135,24 +135,57 @@ def test_a_congress_and_a_lower_bound_are_kept_in_the_windows(
     assert all(pk >= since for pk, _s in queries._top("suggestion", COMMON, 50, since=since))
 
 
-@pytest.mark.parametrize("share", [0.0, 2.0])  # the unit's ids one by one / the matches first
+def _unit_and_personal(units: range, personal: list[int]) -> queries.Own:
+    """Unit 7's own: the rows of `units` marked as its (the index rows' units, search migration
+    0005, written here by hand: these rows have no suggestions), and `personal` ones."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE search_document SET units = '{7}' WHERE object_id BETWEEN %s AND %s",
+            [units.start, units.stop - 1],
+        )
+    rows = SearchDocument.objects.filter(kind="suggestion").order_by()
+    return queries.Own(
+        frozenset({7}),
+        rows.extra(where=["7 = ANY(units)"]).values("object_id"),
+        rows.filter(object_id__in=personal).values("object_id"),
+    )
+
+
+@pytest.mark.parametrize("share", [0.0, 2.0])  # the unit's ids one by one / the index's units
 def test_a_busy_units_newest_matches_either_way(
     documents: list[int], small_window: list[bool], monkeypatch: Any, share: float
 ) -> None:
     """A busy unit's matches (`_top_among`): a word in most records is looked for in the unit's
-    own ids newest first (AMONG_FIRST_SHARE); either way the newest RANK_WINDOW of the unit's
-    matches are ranked, and nothing else."""
+    own ids newest first (AMONG_FIRST_SHARE), a rarer one by the units in the index (and its
+    personal ones id by id); either way the newest RANK_WINDOW of the unit's matches are
+    ranked, and nothing else."""
     monkeypatch.setattr(queries, "AMONG_FIRST_SHARE", share)
-    among = SearchDocument.objects.filter(
-        kind="suggestion", object_id__gte=30, object_id__lte=200
-    ).values("object_id")
-    newest = sorted((i for i in range(30, 201) if i % 5), reverse=True)[:20]
+    among = _unit_and_personal(range(60, 201), [30, *range(31, 60), 150, 155, 250])
+    own = set(range(30, 201)) | {250}
+    newest = sorted((i for i in own if i % 5), reverse=True)[:20]
     assert {pk for pk, _s in queries._top("suggestion", COMMON, 20, among=among)} == set(newest)
     best = queries._top("suggestion", COMMON, 5, among=among)
     assert [s for _pk, s in best] == sorted((s for _pk, s in best), reverse=True)
     assert {pk for pk, _s in best} <= set(newest)
-    roads = sorted(range(30, 201, 5), reverse=True)[:20]  # 道路: the newest 20 of 35
+    roads = sorted((i for i in own if i % 5 == 0), reverse=True)[:20]  # 道路: the newest 20
     assert {pk for pk, _s in queries._top("suggestion", "'道路'", 50, among=among)} == set(roads)
+    # The same scores as ranking the whole query, for every hit.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT object_id, ts_rank(tsv, to_tsquery('simple', %s)) FROM search_document",
+            [COMMON],
+        )
+        scores = {pk: float(score) for pk, score in cursor.fetchall()}
+    for pk, score in queries._top("suggestion", COMMON, 20, among=among):
+        assert score == scores[pk]
+
+
+def test_a_busy_unit_with_no_personal_ones(documents: list[int], small_window: list[bool]) -> None:
+    """No suggestion of its own as a deputy (most units' staff): the units alone."""
+    among = _unit_and_personal(range(100, 161), [])
+    roads = set(range(100, 161, 5))
+    assert {pk for pk, _s in queries._top("suggestion", "'道路'", 50, among=among)} == roads
+    assert queries._top("suggestion", "'没有'", 50, among=among) == []
 
 
 def test_a_deputys_short_list_is_looked_up_id_by_id_with_the_same_hits(world: Any) -> None:
