@@ -208,3 +208,27 @@ def test_the_units_are_an_index_condition(world: Any) -> None:
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "search_document_tsv_suggestion_units" in plan, plan
     assert "units &&" in plan.split("Index Cond")[1], plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_both_ways_keeps_the_search_and_fills_the_units(world: Any) -> None:
+    """Back to 0004 (no column, no triggers, the words-and-ids index) and forward again: the
+    rows there are get their units in the one rewrite of the table."""
+    s = registered(world, "关于老旧小区加装电梯的建议", "加装电梯。")
+    assign(s, lead_units=[world.edu], co_units=[world.transport], by=world["affairs"])
+    call_command("migrate", "search", "0004", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'search_document'"
+                " AND indexname LIKE 'search_document_tsv_suggestion%%'"
+            )
+            assert [r[0] for r in cursor.fetchall()] == ["search_document_tsv_suggestion_ids"]
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'search_units%%'")
+            assert cursor.fetchall() == []
+        # Written while the triggers are gone: the migration forward fills it in.
+        Assignment.objects.filter(suggestion=s, unit=world.transport).update(state="returned")
+    finally:
+        call_command("migrate", "search", verbosity=0)
+    assert units_in_index(s) == [world.edu.pk] and mismatches() == 0
+    assert {pk for pk, _s in queries._top("suggestion", "'电梯'", 10)} == {s.pk}
