@@ -41,9 +41,10 @@ FORWARD = [
     " ELSE '{}'::bigint[] END $$",
     # The units of some suggestions, written where they changed.
     "CREATE FUNCTION search_document_set_units(ids bigint[]) RETURNS void LANGUAGE sql AS $$"
-    " UPDATE search_document d SET units = search_document_units(d.kind, d.object_id)"
-    " WHERE d.kind = 'suggestion' AND d.object_id = ANY(ids)"
-    " AND d.units IS DISTINCT FROM search_document_units(d.kind, d.object_id) $$",
+    " UPDATE search_document d SET units = u.units FROM (SELECT r.id,"
+    " search_document_units(r.kind, r.object_id) AS units FROM search_document r"
+    " WHERE r.kind = 'suggestion' AND r.object_id = ANY(ids)) u"
+    " WHERE d.id = u.id AND d.units IS DISTINCT FROM u.units $$",
     # After each statement on assignments: the suggestions of the rows it wrote or deleted.
     # Transition tables, one trigger per event (a statement of 100 000 rows, as seeding writes,
     # is one UPDATE, not 100 000).
@@ -108,7 +109,7 @@ def forwards(apps, schema_editor) -> None:  # noqa: ANN001, ARG001 - RunPython's
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for old in OLD_INDEXES:  # dropped first: not kept up to date by the fill below
+        for old in OLD_INDEXES:  # dropped first, not rebuilt by the rewrite below for nothing
             cursor.execute(f"DROP INDEX IF EXISTS {old}")
         for sql in FORWARD:
             cursor.execute(sql)
@@ -128,8 +129,11 @@ def backwards(apps, schema_editor) -> None:  # noqa: ANN001, ARG001
             cursor.execute(sql)
         cursor.execute(f"DROP INDEX IF EXISTS {NEW_INDEX}")
         cursor.execute("ALTER TABLE search_document DROP COLUMN IF EXISTS units")
-        columns = "gin (tsv, object_id)" if _has_btree_gin(cursor) else "gin (tsv)"
-        name = OLD_INDEXES[0] if _has_btree_gin(cursor) else OLD_INDEXES[1]
+        name, columns = (
+            (OLD_INDEXES[0], "gin (tsv, object_id)")
+            if _has_btree_gin(cursor)
+            else (OLD_INDEXES[1], "gin (tsv)")
+        )
         cursor.execute(
             f"CREATE INDEX {name} ON search_document USING {columns} WHERE kind = 'suggestion'"
         )

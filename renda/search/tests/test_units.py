@@ -43,6 +43,16 @@ def units_assigned(suggestion: Suggestion) -> list[int]:
     return sorted(set(live.values_list("unit_id", flat=True)))
 
 
+def row_version(suggestion: Suggestion) -> str:
+    """The index row's version (a new one for every write of the row)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT xmin::text FROM search_document WHERE kind = 'suggestion' AND object_id = %s",
+            [suggestion.pk],
+        )
+        return str(cursor.fetchone()[0])
+
+
 def mismatches() -> int:
     """Index rows of suggestions whose units are not their assignments' (none, ever)."""
     with connection.cursor() as cursor:
@@ -92,20 +102,11 @@ def test_a_rebuild_repairs_units_that_differ(world: Any) -> None:
             " AND object_id = %s",
             [s.pk],
         )
-        cursor.execute(
-            "SELECT xmin::text FROM search_document WHERE kind = 'suggestion' AND object_id = %s",
-            [t.pk],
-        )
-        untouched = cursor.fetchone()[0]
+    untouched = row_version(t)
     assert mismatches() == 1
     call_command("rebuild_search_index", verbosity=0)
     assert units_in_index(s) == [world.edu.pk] and mismatches() == 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT xmin::text FROM search_document WHERE kind = 'suggestion' AND object_id = %s",
-            [t.pk],
-        )
-        assert cursor.fetchone()[0] == untouched
+    assert row_version(t) == untouched
 
 
 def test_statements_of_many_rows_keep_every_suggestions_units(world: Any) -> None:
@@ -139,20 +140,11 @@ def test_a_state_change_that_keeps_the_units_writes_no_row_version(world: Any) -
     s = registered(world, "关于公交站台遮阳棚的建议", "夏季暴晒。")
     assign(s, lead_units=[world.edu], co_units=[], by=world["affairs"])
 
-    def version() -> str:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT xmin::text FROM search_document WHERE kind = 'suggestion'"
-                " AND object_id = %s",
-                [s.pk],
-            )
-            return str(cursor.fetchone()[0])
-
-    before = version()
+    before = row_version(s)
     Assignment.objects.filter(suggestion=s).update(state="answered")
-    assert version() == before
+    assert row_version(s) == before
     Assignment.objects.filter(suggestion=s).update(state="returned")
-    assert version() != before and units_in_index(s) == []
+    assert row_version(s) != before and units_in_index(s) == []
 
 
 def test_a_busy_units_search_finds_what_its_assignments_say(
